@@ -1,0 +1,69 @@
+"""Derivation: installment paid-off dates, write-offs, month-end loan states and the marts.
+
+Runs in DuckDB SQL after each import: the files in ledger/sql/derive/ in name order, each with
+the parameters it uses taken from the settings and the as-of date. The tables it builds are
+listed in DERIVED_TABLES; pages and queries read only those (and the raw tables for drill-downs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from ledger.settings import Settings, load_settings
+from ledger.sqlfile import execute_file, read_sql, sql_parameters
+
+DERIVE_DIR = Path(__file__).with_name("sql") / "derive"
+
+
+def derive_files() -> list[Path]:
+    return sorted(DERIVE_DIR.glob("*.sql"))
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest date in the export: disbursement, payment, action or closing date."""
+    row = con.execute(
+        """
+        SELECT greatest(
+            (SELECT max(disbursed_date) FROM loans),
+            (SELECT max(closed_date) FROM loans),
+            (SELECT max(paid_date) FROM repayments),
+            (SELECT CAST(max(action_at) AS DATE) FROM collection_actions))
+        """
+    ).fetchone()
+    return row[0] if row else None
+
+
+def derive(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings | None = None,
+    as_of: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> date:
+    """Build every derived table from the raw tables in `con`; return the as-of date used.
+
+    `progress(step_name, done, total)` is called before each step when given.
+    """
+    settings = settings or load_settings()
+    chosen = as_of or default_as_of(con)
+    if chosen is None:
+        raise ValueError("the ledger holds no dates: nothing to derive")
+    values: dict[str, object] = {
+        **settings.as_params(),
+        "min_segment_size": settings.min_segment_size,
+        "max_segment_values": settings.max_segment_values,
+        "vintage_thresholds": list(settings.vintage_thresholds),
+        "as_of": chosen,
+    }
+    files = derive_files()
+    for number, path in enumerate(files):
+        if progress:
+            progress(path.stem, number, len(files))
+        used = sql_parameters(read_sql(path))
+        execute_file(con, path, {name: values[name] for name in used})
+    if progress:
+        progress("done", len(files), len(files))
+    return chosen

@@ -1,0 +1,24 @@
+-- segment_values: the value of every segment for each seg_id, in long form, so that any segment
+-- (extra loan columns included) can be filtered or grouped by with a bound parameter.
+-- Grain: one row per seg_id and segment.
+CREATE OR REPLACE TABLE segment_values AS
+WITH segs AS (
+    SELECT DISTINCT seg_id, product, region, risk_grade, acquisition_channel, credit_band, extras_key
+    FROM loan_segment
+),
+fixed AS (
+    UNPIVOT segs
+    ON product, region, risk_grade, acquisition_channel, credit_band
+    INTO NAME segment VALUE value
+),
+extra AS (
+    SELECT seg_id,
+           split_part(kv, '=', 1)                          AS segment,
+           substr(kv, length(split_part(kv, '=', 1)) + 2)  AS value
+    FROM (SELECT seg_id, unnest(string_split(extras_key, chr(31))) AS kv
+          FROM segs WHERE extras_key <> '')
+)
+SELECT seg_id, segment, value FROM fixed
+UNION ALL
+SELECT seg_id, segment, value FROM extra
+ORDER BY seg_id, segment;

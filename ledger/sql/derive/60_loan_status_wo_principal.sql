@@ -1,0 +1,5 @@
+-- Write-off amount (METRICS.md §1): the outstanding principal on the day before the write-off.
+UPDATE loan_status
+SET wo_principal = p.outstanding_principal
+FROM loan_points p
+WHERE p.loan_id = loan_status.loan_id AND p.kind = 'wo_eve';

@@ -1,0 +1,59 @@
+-- action_status: every collection action up to the as-of date with what the metrics need
+-- (METRICS.md §9-10): bucket at action time, right-party contact, PTP due and kept, and the
+-- conduct flags. Grain: one row per action.
+-- PTP kept: payments from the action's day to ptp_date, both inclusive, total at least
+-- ptp_amount - paid_tolerance; only PTPs whose ptp_date is on or before the as-of date are due.
+CREATE OR REPLACE TABLE action_status AS
+WITH s AS (SELECT * FROM derive_settings),
+acts AS (
+    SELECT a.*, CAST(a.action_at AS DATE) AS action_date, l.seg_id, l.cohort, b.borrower_id
+    FROM collection_actions a
+    JOIN loan_status l USING (loan_id)
+    JOIN loans b USING (loan_id)
+    WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
+),
+paid_before AS (
+    SELECT a.action_id, coalesce(p.cum_paid, 0) AS cum_paid_before
+    FROM acts a
+    ASOF LEFT JOIN pay_day p ON p.loan_id = a.loan_id AND p.paid_date < a.action_date
+    WHERE a.outcome = 'ptp'
+),
+paid_by_ptp_date AS (
+    SELECT a.action_id, coalesce(p.cum_paid, 0) AS cum_paid_by
+    FROM acts a
+    ASOF LEFT JOIN pay_day p ON p.loan_id = a.loan_id AND p.paid_date <= a.ptp_date
+    WHERE a.outcome = 'ptp'
+)
+SELECT
+    a.action_id,
+    a.loan_id,
+    a.borrower_id,
+    a.seg_id,
+    a.cohort,
+    a.action_at,
+    a.action_date,
+    a.channel,
+    a.agency,
+    a.agent_id,
+    a.outcome,
+    a.ptp_amount,
+    a.ptp_date,
+    coalesce(a.cost, 0) AS cost,
+    coalesce(a.complaint, false) AS complaint,
+    a.contact_target,
+    coalesce(ds.state, 'M0') AS bucket,
+    coalesce(a.outcome IN ('contacted', 'ptp', 'refused', 'paid'), false) AS rpc,
+    coalesce(a.outcome = 'ptp', false) AS is_ptp,
+    coalesce(a.outcome = 'ptp' AND a.ptp_date <= s.as_of, false) AS ptp_due,
+    coalesce(
+        a.outcome = 'ptp' AND a.ptp_date <= s.as_of
+        AND pb.cum_paid_by - pp.cum_paid_before >= a.ptp_amount - s.paid_tolerance,
+        false) AS ptp_kept,
+    NOT (CAST(a.action_at AS TIME) >= s.contact_start AND CAST(a.action_at AS TIME) < s.contact_end)
+        AS outside_hours,
+    coalesce(a.contact_target <> 'borrower', false) AS non_borrower_contact
+FROM acts a
+CROSS JOIN s
+LEFT JOIN day_state ds ON ds.loan_id = a.loan_id AND ds.d = a.action_date - 1
+LEFT JOIN paid_before pp ON pp.action_id = a.action_id
+LEFT JOIN paid_by_ptp_date pb ON pb.action_id = a.action_id;

@@ -1,0 +1,84 @@
+-- channel_performance (催收渠道效果, METRICS.md §9): for actions in the period, per channel (and
+-- per bucket at action time, agency, agent or month when $by asks): attempts, accounts, right-party
+-- contacts, PTPs, PTPs due and kept, cost, complaints; and the collection recoveries of payments in
+-- the period, credited by last touch within $window_days (the payment day included) or to
+-- '(no action)'. Rates are NULL without a denominator.
+-- Grain: one row per channel and group value ('' when $by = '').
+-- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $window_days, $by
+-- ('', 'bucket', 'agency', 'agent', 'month').
+WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+acts AS (
+    SELECT
+        channel,
+        CASE $by WHEN 'bucket' THEN bucket
+                 WHEN 'agency' THEN coalesce(agency, '(none)')
+                 WHEN 'agent' THEN coalesce(agent_id, '(none)')
+                 WHEN 'month' THEN strftime(action_date, '%Y-%m')
+                 ELSE '' END AS group_value,
+        loan_id, rpc, is_ptp, ptp_due, ptp_kept, cost, complaint
+    FROM action_status
+    WHERE action_date <= $as_of
+      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
+      AND seg_id IN (SELECT seg_id FROM kept)
+),
+credited AS (
+    SELECT *, coalesce(touch_days <= $window_days::INTEGER, false) AS touched
+    FROM payment_status
+    WHERE is_recovery
+      AND paid_date <= $as_of
+      AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
+      AND seg_id IN (SELECT seg_id FROM kept)
+),
+recoveries AS (
+    SELECT
+        CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
+        CASE $by WHEN 'bucket' THEN CASE WHEN touched THEN last_action_bucket ELSE state_before END
+                 WHEN 'agency' THEN coalesce(CASE WHEN touched THEN last_agency END, '(none)')
+                 WHEN 'agent' THEN coalesce(CASE WHEN touched THEN last_agent_id END, '(none)')
+                 WHEN 'month' THEN strftime(paid_date, '%Y-%m')
+                 ELSE '' END AS group_value,
+        sum(amount) AS recovered,
+        count(DISTINCT loan_id) AS recovered_accounts
+    FROM credited
+    GROUP BY ALL
+),
+per_group AS (
+    SELECT
+        channel, group_value,
+        count(*) AS attempts,
+        count(DISTINCT loan_id) AS accounts,
+        count(*) FILTER (WHERE rpc) AS rpc,
+        count(*) FILTER (WHERE is_ptp) AS ptp,
+        count(*) FILTER (WHERE ptp_due) AS ptp_due,
+        count(*) FILTER (WHERE ptp_kept) AS ptp_kept,
+        sum(cost) AS cost,
+        count(*) FILTER (WHERE complaint) AS complaints
+    FROM acts
+    GROUP BY ALL
+)
+SELECT
+    channel,
+    group_value,
+    a.attempts,
+    a.accounts,
+    a.rpc,
+    a.rpc / nullif(a.attempts, 0) AS contact_rate,
+    a.ptp,
+    a.ptp / nullif(a.rpc, 0) AS ptp_rate,
+    a.ptp_due,
+    a.ptp_kept,
+    a.ptp_kept / nullif(a.ptp_due, 0) AS ptp_kept_rate,
+    CAST(CASE WHEN a.attempts IS NULL THEN r.recovered ELSE coalesce(r.recovered, 0) END
+         AS DECIMAL(18, 2)) AS recovered,
+    CAST(a.cost AS DECIMAL(18, 4)) AS cost,
+    CAST(a.cost AS DOUBLE) / nullif(CAST(r.recovered AS DOUBLE), 0) AS cost_per_recovered,
+    a.complaints,
+    a.complaints * 10000.0 / nullif(a.attempts, 0) AS complaints_per_10k,
+    CAST(coalesce(r.recovered, 0) AS DOUBLE) / nullif(a.attempts, 0) AS recovered_per_attempt,
+    CAST(coalesce(r.recovered, 0) AS DOUBLE) / nullif(a.accounts, 0) AS recovered_per_account,
+    r.recovered_accounts
+FROM per_group a
+FULL OUTER JOIN recoveries r USING (channel, group_value)
+ORDER BY channel = '(no action)', channel, group_value;

@@ -1,0 +1,8 @@
+-- loan_month (月末贷款状态, METRICS.md §1-2): each loan's state, DPD, outstanding principal and
+-- past-due amount at each month-end from its disbursement month to the as-of month.
+-- Grain: one row per loan and month-end. Parameters: $as_of, $filters.
+SELECT loan_id, month_end, state, dpd, outstanding_principal, past_due_amount
+FROM loan_month
+WHERE month_end <= $as_of
+  AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
+ORDER BY loan_id, month_end;

@@ -1,0 +1,38 @@
+-- net_flow_to_loss (净损失迁徙率): principal written off during month t / principal in M0 at the
+-- month-end seven months earlier. It equals the product of the seven flow rates along the
+-- diagonal C->M1->...->M6->WO that ends at t (the ratios telescope), so it reads as "of a
+-- current balance, the share that flows all the way to write-off". NULL without a denominator.
+-- Grain: one row per month-end t and segment value. Parameters: $as_of, $filters, $by.
+WITH groups AS (
+    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
+    UNION ALL
+    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
+),
+kept AS (SELECT seg_id FROM seg_filter($filters)),
+months AS (
+    SELECT DISTINCT m.month_end, g.segment_value
+    FROM mart_month_state m JOIN groups g USING (seg_id)
+    WHERE m.month_end <= $as_of AND m.seg_id IN (SELECT seg_id FROM kept)
+),
+current_balance AS (
+    SELECT m.month_end, g.segment_value, sum(m.outstanding_principal) AS balance
+    FROM mart_month_state m JOIN groups g USING (seg_id)
+    WHERE m.state = 'M0' AND m.seg_id IN (SELECT seg_id FROM kept)
+    GROUP BY ALL
+),
+write_offs AS (
+    SELECT v.event_month_end AS month_end, g.segment_value, sum(v.amount) AS amount
+    FROM mart_vintage v JOIN groups g USING (seg_id)
+    WHERE v.event = 'write_off' AND v.seg_id IN (SELECT seg_id FROM kept)
+    GROUP BY ALL
+)
+SELECT m.month_end, m.segment_value,
+       CAST(last_day(m.month_end - INTERVAL 7 MONTH) AS DATE) AS base_month_end,
+       CAST(coalesce(w.amount, 0) AS DECIMAL(18, 2)) AS written_off_principal,
+       CAST(c.balance AS DECIMAL(18, 2)) AS base_current_principal,
+       CAST(coalesce(w.amount, 0) AS DOUBLE) / nullif(CAST(c.balance AS DOUBLE), 0) AS rate
+FROM months m
+LEFT JOIN write_offs w ON w.month_end = m.month_end AND w.segment_value = m.segment_value
+LEFT JOIN current_balance c
+  ON c.month_end = last_day(m.month_end - INTERVAL 7 MONTH) AND c.segment_value = m.segment_value
+ORDER BY m.month_end, m.segment_value;

@@ -1,0 +1,136 @@
+"""Run a metric's SQL file with bound parameters and return a DataFrame."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ledger.sqlfile import execute_file
+from queries.registry import METRICS, Metric, Param
+
+
+class QueryError(ValueError):
+    """A metric asked for with parameters it cannot take (message is for the user)."""
+
+
+def as_of_of(con: duckdb.DuckDBPyConnection) -> date:
+    """The as-of date the database was derived for."""
+    row = con.cursor().execute("SELECT as_of FROM derive_settings").fetchone()
+    if row is None:
+        raise QueryError("the database has not been derived yet: import a ledger first")
+    return row[0]
+
+
+def _coerce(param: Param, value: Any) -> Any:
+    """Turn a CLI string or a Python value into what the SQL parameter expects."""
+    if value is None:
+        return None
+    kind = param.kind
+    try:
+        if kind == "date":
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if kind == "int":
+            return int(value)
+        if kind in ("int_list", "date_list", "str_list"):
+            items: Iterable[Any] = (
+                [v for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+            )
+            one = Param(param.name, kind.removesuffix("_list"), None, "")
+            return [_coerce(one, v.strip() if isinstance(v, str) else v) for v in items]
+        if kind == "choice":
+            if value not in param.choices:
+                raise QueryError(
+                    f"{param.name} must be one of {', '.join(repr(c) for c in param.choices)}"
+                )
+            return value
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, QueryError):
+            raise
+        raise QueryError(f"parameter {param.name}: cannot read {value!r} as {kind}") from None
+
+
+def _filters(value: Any) -> list[str]:
+    """Filters as 'segment=value' strings; accepts pairs or a mapping of lists too."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return [f"{k}={v}" for k, vs in value.items() for v in ([vs] if isinstance(vs, str) else vs)]
+    out = []
+    for item in value:
+        text = item if isinstance(item, str) else f"{item[0]}={item[1]}"
+        if "=" not in text:
+            raise QueryError(f"filter {text!r} is not of the form segment=value")
+        out.append(text)
+    return out
+
+
+def resolve_params(
+    con: duckdb.DuckDBPyConnection, metric: Metric, given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Defaults filled in, values coerced and checked; raises QueryError for the user."""
+    known = {p.name for p in metric.params}
+    unknown = set(given) - known
+    if unknown:
+        raise QueryError(
+            f"{metric.name} takes no parameter {', '.join(sorted(unknown))}; "
+            f"it takes: {', '.join(sorted(known)) or 'none'}"
+        )
+    derived_as_of = as_of_of(con)
+    values: dict[str, Any] = {}
+    for p in metric.params:
+        raw = given.get(p.name, p.default)
+        if p.name == "filters":
+            values[p.name] = _filters(raw)
+        elif isinstance(raw, tuple):
+            values[p.name] = _coerce(p, list(raw))
+        else:
+            values[p.name] = _coerce(p, raw)
+    if "as_of" in values:
+        if values["as_of"] is None:
+            values["as_of"] = derived_as_of
+        elif values["as_of"] > derived_as_of:
+            raise QueryError(
+                f"as-of {values['as_of']} is after the data's as-of date {derived_as_of}: "
+                "those days are not observed yet"
+            )
+    if "window_days" in values and values["window_days"] is None:
+        row = con.cursor().execute("SELECT attribution_window_days FROM derive_settings").fetchone()
+        values["window_days"] = row[0]
+    if metric.name == "vintage":
+        row = con.cursor().execute("SELECT vintage_thresholds FROM derive_settings").fetchone()
+        if values["threshold"] not in row[0]:
+            raise QueryError(
+                f"vintage threshold must be one of {row[0]} (settings: vintage_thresholds)"
+            )
+    return values
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run metric `name` with `params` (defaults from the registry) and return its table."""
+    try:
+        metric = METRICS[name]
+    except KeyError:
+        raise QueryError(f"unknown metric {name!r}; known: {', '.join(METRICS)}") from None
+    values = resolve_params(con, metric, params)
+    frame = execute_file(con.cursor(), metric.sql_path, values).df()
+    return _shape(metric, frame, values.get("by", ""))
+
+
+def _shape(metric: Metric, frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Columns in the documented order; the grouping column named after $by, or dropped."""
+    group = metric.grouping
+    if group and group in frame.columns:
+        if by:
+            frame = frame.rename(columns={group: by})
+        else:
+            frame = frame.drop(columns=[group])
+    head = [c for c in metric.columns if c in frame.columns]
+    if by and by in frame.columns:
+        head.insert(1, by)
+    rest = [c for c in frame.columns if c not in head]
+    return frame[head + rest].reset_index(drop=True)

@@ -1,0 +1,51 @@
+-- vintage (账龄分析, METRICS.md §6): per disbursement cohort and MOB, the share of the cohort — by
+-- count or by original principal — that had DPD >= N on some day up to that month-end.
+-- Only MOBs whose month-end is on or before the as-of date exist.
+-- Grain: one row per cohort (YYYY-MM), segment value, MOB and basis.
+-- Parameters: $as_of, $filters, $by, $threshold (one of the precomputed vintage_thresholds).
+WITH groups AS (
+    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
+    UNION ALL
+    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
+),
+v AS (
+    SELECT m.*, g.segment_value
+    FROM mart_vintage m
+    JOIN groups g USING (seg_id)
+    WHERE m.seg_id IN (SELECT seg_id FROM seg_filter($filters))
+),
+sizes AS (
+    SELECT cohort, segment_value, sum(loans) AS loans, sum(amount) AS amount
+    FROM v WHERE event = 'size' AND cohort <= $as_of GROUP BY ALL
+),
+grid AS (
+    SELECT s.*, mob, CAST(last_day(s.cohort + to_months(mob)) AS DATE) AS month_end
+    FROM sizes s
+    CROSS JOIN LATERAL (
+        SELECT unnest(range(0, datediff('month', s.cohort, $as_of::DATE) + 1)) AS mob
+    )
+),
+cells AS (
+    SELECT g.cohort, g.segment_value, g.mob, g.loans AS cohort_loans, g.amount AS cohort_amount,
+           coalesce(sum(e.loans), 0) AS ever_loans,
+           coalesce(sum(e.amount), 0) AS ever_amount
+    FROM grid g
+    LEFT JOIN v e
+      ON e.event = 'ever' AND e.threshold = $threshold
+     AND e.cohort = g.cohort AND e.segment_value = g.segment_value
+     AND e.event_month_end <= g.month_end
+    WHERE g.month_end <= $as_of
+    GROUP BY ALL
+)
+SELECT strftime(cohort, '%Y-%m') AS cohort, segment_value, mob, $threshold::INTEGER AS threshold,
+       'count' AS basis,
+       CAST(ever_loans AS DECIMAL(18, 2)) AS numerator,
+       CAST(cohort_loans AS DECIMAL(18, 2)) AS denominator,
+       ever_loans / nullif(cohort_loans, 0) AS rate
+FROM cells
+UNION ALL
+SELECT strftime(cohort, '%Y-%m'), segment_value, mob, $threshold::INTEGER, 'principal',
+       CAST(ever_amount AS DECIMAL(18, 2)), CAST(cohort_amount AS DECIMAL(18, 2)),
+       CAST(ever_amount AS DOUBLE) / nullif(CAST(cohort_amount AS DOUBLE), 0)
+FROM cells
+ORDER BY cohort, segment_value, mob, basis;
