@@ -59,7 +59,9 @@ def _filters(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, Mapping):
-        return [f"{k}={v}" for k, vs in value.items() for v in ([vs] if isinstance(vs, str) else vs)]
+        return [
+            f"{k}={v}" for k, vs in value.items() for v in ([vs] if isinstance(vs, str) else vs)
+        ]
     out = []
     for item in value:
         text = item if isinstance(item, str) else f"{item[0]}={item[1]}"
