@@ -6,6 +6,6 @@ that exactly the file's parameters are bound, runs it on a fresh cursor and retu
 
 from __future__ import annotations
 
-from queries.runner import QueryError, as_of_of, resolve_params, run
+from queries.runner import QueryError, as_of_of, lookup, resolve_params, run
 
-__all__ = ["QueryError", "as_of_of", "resolve_params", "run"]
+__all__ = ["QueryError", "as_of_of", "lookup", "resolve_params", "run"]

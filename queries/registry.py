@@ -1,59 +1,26 @@
 """Every metric the product computes: its names (中文 / English), unit, definition and parameters.
 
 One registry, used by the query runner, the command line, the pages, exports and the glossary.
+The core metrics of METRICS.md are here; page-specific metrics live in registry_*.py modules
+beside this one (one per group of pages) and are merged in below.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-QUERY_DIR = Path(__file__).parent
+from queries.metric import (
+    AS_OF,
+    FILTERS,
+    PERIOD_END,
+    PERIOD_START,
+    QUERY_DIR,
+    SEGMENTED,
+    Metric,
+    Param,
+)
 
-SEGMENT_BY_HELP = "segment to split by (product, region, risk_grade, …); empty = whole book"
-
-
-@dataclass(frozen=True)
-class Param:
-    """A metric parameter. kind: date, int, int_list, date_list, str, str_list, choice."""
-
-    name: str
-    kind: str
-    default: object
-    help: str
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    zh: str
-    en: str
-    unit: str
-    definition_en: str
-    definition_zh: str
-    columns: tuple[str, ...]
-    params: tuple[Param, ...] = field(default_factory=tuple)
-    grouping: str = ""  # the result column that carries $by's value ('' = none)
-
-    @property
-    def sql_path(self) -> Path:
-        return QUERY_DIR / f"{self.name}.sql"
-
-    def param(self, name: str) -> Param:
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise KeyError(name)
-
-
-AS_OF = Param("as_of", "date", None, "as-of date (default: the import's)")
-FILTERS = Param("filters", "str_list", (), "segment filters as 'segment=value'")
-BY = Param("by", "str", "", SEGMENT_BY_HELP)
-PERIOD_START = Param("period_start", "date", None, "first day of the period (default: open)")
-PERIOD_END = Param("period_end", "date", None, "last day of the period (default: open)")
-SEGMENTED = (AS_OF, FILTERS, BY)
+__all__ = ["METRICS", "QUERY_DIR", "Metric", "Param", "describe_metrics"]
 
 METRICS: dict[str, Metric] = {
     m.name: m
@@ -305,6 +272,25 @@ METRICS: dict[str, Metric] = {
         ),
     )
 }
+
+
+def _merge_extensions() -> None:
+    """Add the metrics of every queries/registry_*.py module (EXTRA_METRICS tuples)."""
+    import importlib
+    import pkgutil
+
+    import queries
+
+    for info in sorted(pkgutil.iter_modules(queries.__path__), key=lambda i: i.name):
+        if info.name.startswith("registry_"):
+            module = importlib.import_module(f"queries.{info.name}")
+            for metric in module.EXTRA_METRICS:
+                if metric.name in METRICS:
+                    raise ValueError(f"metric {metric.name} is registered twice")
+                METRICS[metric.name] = metric
+
+
+_merge_extensions()
 
 
 def describe_metrics() -> str:

@@ -10,7 +10,9 @@ import duckdb
 import pandas as pd
 
 from ledger.sqlfile import execute_file
-from queries.registry import METRICS, Metric, Param
+from queries.registry import METRICS, QUERY_DIR, Metric, Param
+
+LOOKUP_DIR = QUERY_DIR / "lookups"
 
 
 class QueryError(ValueError):
@@ -136,3 +138,11 @@ def _shape(metric: Metric, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         head.insert(1, by)
     rest = [c for c in frame.columns if c not in head]
     return frame[head + rest].reset_index(drop=True)
+
+
+def lookup(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run a helper query of queries/lookups/ (selector options, import facts), not a metric."""
+    path = LOOKUP_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"unknown lookup {name!r}")
+    return execute_file(con.cursor(), path, params).df()

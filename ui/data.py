@@ -1,0 +1,68 @@
+"""Cached, read-only access to the ledger database for the pages.
+
+The app opens the DuckDB file read-only and keys every cache on the file's modification stamp,
+so an import (which swaps in a new file atomically) is noticed on the next rerun.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+import queries
+from ledger.db import DEFAULT_DB, connect
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data" / "small"
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("LEDGER_DB", str(DEFAULT_DB)))
+
+
+def db_stamp() -> int:
+    """Changes whenever an import swaps in a new database file."""
+    return db_path().stat().st_mtime_ns
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(path: str, stamp: int) -> duckdb.DuckDBPyConnection:
+    return connect(path, read_only=True)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    return _connection(str(db_path()), db_stamp())
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _metric(path: str, stamp: int, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return queries.run(_connection(path, stamp), name, **dict(params))
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _lookup(path: str, stamp: int, name: str) -> pd.DataFrame:
+    return queries.lookup(_connection(path, stamp), name)
+
+
+def metric(name: str, **params: Any) -> pd.DataFrame:
+    """A metric's table (see queries/registry.py), cached per database file and parameters."""
+    items = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
+    return _metric(str(db_path()), db_stamp(), name, items).copy()
+
+
+def lookup(name: str) -> pd.DataFrame:
+    return _lookup(str(db_path()), db_stamp(), name).copy()
+
+
+def database_ready() -> bool:
+    return db_path().is_file()
