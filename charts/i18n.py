@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from charts.labels_portfolio import PORTFOLIO_LABELS
 from queries.registry import METRICS
 
 LANGS = ("zh", "en")
@@ -68,6 +69,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "channel": ("渠道", "Channel"),
     "bucket": ("逾期阶段", "Bucket"),
 }
+
+# the portfolio pages' labels live in their own module (parallel edits stay apart)
+LABELS.update(PORTFOLIO_LABELS)
 
 
 def t(key: str, lang: str) -> str:
