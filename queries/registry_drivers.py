@@ -27,6 +27,17 @@ MEASURES: tuple[str, ...] = (
     "ever30_mob6_balance",
     "ever30_mob6_count",
 )
+# What the risk-driver page offers; the sidebar's basis picks the variant where there is one.
+MEASURE_KINDS: tuple[str, ...] = ("dpd30", "fpd30", "ever30_mob6")
+
+
+def measure_for(kind: str, basis: str) -> str:
+    """The $measure of a kind on a basis ('count' | 'balance'); FPD counts loans only."""
+    if kind not in MEASURE_KINDS:
+        raise ValueError(f"unknown measure kind {kind!r}")
+    return "fpd30" if kind == "fpd30" else f"{kind}_{basis}"
+
+
 MEASURE = Param("measure", "choice", "dpd30_balance", "what to rank segments on", MEASURES)
 MEASURE_PERIOD = Param(
     "period_start", "date", None, "first disbursement month for fpd30 / ever30 (default: all)"

@@ -50,8 +50,10 @@ def _metric(path: str, stamp: int, name: str, params: tuple[tuple[str, Any], ...
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def _lookup(path: str, stamp: int, name: str) -> pd.DataFrame:
-    return queries.lookup(_connection(path, stamp), name)
+def _lookup(
+    path: str, stamp: int, name: str, params: tuple[tuple[str, Any], ...] = ()
+) -> pd.DataFrame:
+    return queries.lookup(_connection(path, stamp), name, **{k: _listed(v) for k, v in params})
 
 
 def metric(name: str, **params: Any) -> pd.DataFrame:
@@ -60,8 +62,16 @@ def metric(name: str, **params: Any) -> pd.DataFrame:
     return _metric(str(db_path()), db_stamp(), name, items).copy()
 
 
-def lookup(name: str) -> pd.DataFrame:
-    return _lookup(str(db_path()), db_stamp(), name).copy()
+def _listed(value: Any) -> Any:
+    """Tuples (hashable, for the cache key) go back to lists for DuckDB's list parameters."""
+    return [_listed(v) for v in value] if isinstance(value, tuple) else value
+
+
+def lookup(name: str, **params: Any) -> pd.DataFrame:
+    """A helper query of queries/lookups/ (options, import facts), cached like metrics; params
+    are bound to the file's $parameters (it must use exactly those)."""
+    items = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
+    return _lookup(str(db_path()), db_stamp(), name, items).copy()
 
 
 def database_ready() -> bool:

@@ -1,4 +1,6 @@
--- roll_months: the later month-ends t of the month pairs the roll matrix has, newest first
--- (for the month-pair selector of the roll-rate page). Grain: one row per month-end.
--- Parameters: none.
-SELECT DISTINCT to_month_end FROM mart_roll ORDER BY to_month_end DESC;
+-- roll_months: the month pairs (t-1, t) the roll matrix has, newest first (for the month-pair
+-- selector of the roll-rate page). Grain: one row per later month-end t. Parameters: none.
+SELECT DISTINCT CAST(last_day(to_month_end - INTERVAL 1 MONTH) AS DATE) AS from_month_end,
+       to_month_end
+FROM mart_roll
+ORDER BY to_month_end DESC;
