@@ -1,0 +1,81 @@
+-- agency_recovery_curve (委外回收曲线): for loans placed with an agency in the period — a
+-- placement is the agency's first action on the loan (any channel) up to the as-of date — the
+-- share of the past-due amount at placement (end of the day before; METRICS.md §1) recovered by
+-- day j: payments on the loan from the placement day to placement day + j, both inclusive, each
+-- loan's sum capped at its placed past-due amount (payments on later installments are not
+-- credited beyond what was placed). Day j of a placement counts only when placement day + j is on
+-- or before the as-of date (immature days are left out, never counted as zero), as in
+-- recovery_curve. Placements are compared on like accounts by their bucket at placement.
+-- Grain: one row per agency, group value ('' pooled over the period, or placement month YYYY-MM
+-- when $by = 'month') and day j = 1..$max_day.
+-- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket (bucket at
+-- placement; '' = every bucket), $by ('' or 'month'), $max_day.
+WITH placements AS (
+    SELECT agency, loan_id, min(action_date) AS placed_date,
+           arg_min(bucket, action_at) AS placed_bucket
+    FROM action_status
+    WHERE agency IS NOT NULL
+      AND action_date <= $as_of
+      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
+    GROUP BY ALL
+),
+placed AS (
+    SELECT agency, loan_id, placed_date,
+           CASE $by WHEN 'month' THEN strftime(placed_date, '%Y-%m') ELSE '' END AS group_value,
+           CAST(least($max_day::INTEGER, $as_of::DATE - placed_date) AS INTEGER) AS max_j
+    FROM placements
+    WHERE ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
+      AND ($bucket = '' OR placed_bucket = $bucket)
+),
+due_before AS (
+    SELECT p.agency, p.loan_id, p.placed_date, p.group_value, p.max_j,
+           coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.placed_date - 1), 0) AS due
+    FROM placed p
+    LEFT JOIN installment_status i ON i.loan_id = p.loan_id
+    GROUP BY ALL
+),
+based AS (
+    SELECT d.*, coalesce(pd.cum_paid, 0) AS paid_before,
+           greatest(d.due - coalesce(pd.cum_paid, 0), 0) AS base
+    FROM due_before d
+    ASOF LEFT JOIN pay_day pd ON pd.loan_id = d.loan_id AND pd.paid_date <= d.placed_date - 1
+    WHERE d.max_j >= 1
+),
+steps AS (
+    SELECT b.agency, b.group_value, b.max_j, b.loan_id,
+           -- j0: the first day j whose window includes this payment day
+           greatest(CAST(p.paid_date - b.placed_date AS INTEGER), 1) AS j0,
+           least(p.cum_paid - b.paid_before, b.base) AS recovered
+    FROM based b
+    JOIN pay_day p
+      ON p.loan_id = b.loan_id
+     AND p.paid_date >= b.placed_date
+     AND p.paid_date <= b.placed_date + b.max_j
+    WHERE b.base > 0
+),
+increments AS (
+    SELECT agency, group_value, max_j, j0,
+           recovered - coalesce(lag(recovered) OVER (
+               PARTITION BY agency, loan_id ORDER BY j0, recovered), 0) AS inc
+    FROM steps
+),
+days AS (SELECT unnest(range(1, $max_day::INTEGER + 1)) AS day),
+numerators AS (
+    SELECT i.agency, i.group_value, d.day, sum(i.inc) AS recovered
+    FROM increments i JOIN days d ON i.max_j >= d.day AND i.j0 <= d.day
+    GROUP BY ALL
+),
+denominators AS (
+    SELECT b.agency, b.group_value, d.day, count(*) AS placed_accounts, sum(b.base) AS placed_past_due
+    FROM based b JOIN days d ON b.max_j >= d.day
+    GROUP BY ALL
+)
+SELECT d.agency, d.group_value, d.day, d.placed_accounts,
+       CAST(d.placed_past_due AS DECIMAL(18, 2)) AS placed_past_due,
+       CAST(coalesce(n.recovered, 0) AS DECIMAL(18, 2)) AS recovered,
+       CAST(coalesce(n.recovered, 0) AS DOUBLE) / nullif(CAST(d.placed_past_due AS DOUBLE), 0)
+           AS rate
+FROM denominators d
+LEFT JOIN numerators n USING (agency, group_value, day)
+ORDER BY d.agency, d.group_value, d.day;

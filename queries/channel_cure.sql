@@ -1,0 +1,67 @@
+-- channel_cure (渠道出催率, METRICS.md §9): of the past-due accounts a channel worked, the share
+-- cured within j days of the channel's first action on them.
+-- Unit: a loan, a channel and the bucket at action time (M1..M6; the state at the end of the day
+-- before the action), with the first action of that channel on that loan in that bucket within
+-- the period (and within the month when $by = 'month') as its start day s.
+-- Cured within j days: the loan is back at DPD 0, or closed other than by write-off, at the end of
+-- some day from s to s + j (both inclusive: the action day counts, as in last-touch attribution),
+-- before any write-off. Paid-off dates are ordered (DESIGN.md), so the loan is at DPD 0 at the end
+-- of the day installment k is paid off exactly when the next installment is not yet due then; the
+-- first such day on or after s is one ASOF lookup.
+-- Only units with s + j on or before the as-of date are observed (matured); the rate is
+-- cured / matured, NULL when none has matured.
+-- Grain: one row per channel, bucket, group value ('' or month YYYY-MM) and j.
+-- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket ('' = M1..M6),
+-- $cure_days (list of j), $by ('' or 'month').
+WITH acts AS (
+    SELECT loan_id, channel, bucket, action_date,
+           CASE $by WHEN 'month' THEN strftime(action_date, '%Y-%m') ELSE '' END AS group_value
+    FROM action_status
+    WHERE action_date <= $as_of
+      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
+      AND bucket IN ('M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND ($bucket = '' OR bucket = $bucket)
+      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
+),
+units AS (
+    SELECT loan_id, channel, bucket, group_value, min(action_date) AS start_day
+    FROM acts
+    GROUP BY ALL
+),
+inst AS (
+    SELECT loan_id, paid_off_date,
+           lead(due_date) OVER (PARTITION BY loan_id ORDER BY installment_no) AS next_due
+    FROM installment_status
+    WHERE loan_id IN (SELECT loan_id FROM units)
+),
+cure_points AS (
+    -- days at whose end the loan is at DPD 0: an installment paid off, the next not yet overdue
+    SELECT loan_id, paid_off_date AS cure_day
+    FROM inst
+    WHERE paid_off_date IS NOT NULL AND (next_due IS NULL OR next_due >= paid_off_date)
+),
+cured AS (
+    SELECT u.*,
+           least(c.cure_day, CASE WHEN l.close_day >= u.start_day THEN l.close_day END) AS cure_day,
+           l.wo_date
+    FROM units u
+    ASOF LEFT JOIN cure_points c ON c.loan_id = u.loan_id AND u.start_day <= c.cure_day
+    JOIN loan_status l ON l.loan_id = u.loan_id
+),
+days AS (SELECT unnest($cure_days::INTEGER[]) AS cure_days)
+SELECT channel, bucket, group_value, d.cure_days,
+       count(*) AS accounts,
+       count(*) FILTER (WHERE start_day + d.cure_days <= $as_of) AS matured_accounts,
+       count(*) FILTER (
+           WHERE start_day + d.cure_days <= $as_of
+             AND cure_day <= start_day + d.cure_days
+             AND (wo_date IS NULL OR cure_day < wo_date)) AS cured_accounts,
+       count(*) FILTER (
+           WHERE start_day + d.cure_days <= $as_of
+             AND cure_day <= start_day + d.cure_days
+             AND (wo_date IS NULL OR cure_day < wo_date))
+           * 1.0 / nullif(count(*) FILTER (WHERE start_day + d.cure_days <= $as_of), 0) AS rate
+FROM cured CROSS JOIN days d
+GROUP BY ALL
+ORDER BY channel, bucket, group_value, d.cure_days;

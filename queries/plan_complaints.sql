@@ -1,0 +1,47 @@
+-- plan_complaints (协商还款与投诉): complaints on accounts with and without a repayment plan, on
+-- like accounts: loans with at least one action in the period while in M3..M6 (the stage at which
+-- plans are offered), grouped by whether the loan had a plan agreed (an action with outcome
+-- plan_agreed up to the as-of date), offered but not agreed, or none; their actions in the
+-- period while in M3..M6 are counted. Rates are NULL without a denominator.
+-- Grain: one row per plan status (agreed, not_agreed, no_plan).
+-- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open).
+WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+plans AS (
+    SELECT loan_id, bool_or(outcome = 'plan_agreed') AS agreed
+    FROM action_status
+    WHERE channel = 'repayment_plan' AND action_date <= $as_of
+      AND seg_id IN (SELECT seg_id FROM kept)
+    GROUP BY loan_id
+),
+acts AS (
+    SELECT a.loan_id, a.complaint, a.non_borrower_contact, a.outside_hours,
+           CASE WHEN p.agreed THEN 'agreed' WHEN p.loan_id IS NOT NULL THEN 'not_agreed'
+                ELSE 'no_plan' END AS plan_status
+    FROM action_status a
+    LEFT JOIN plans p USING (loan_id)
+    WHERE a.action_date <= $as_of
+      AND ($period_start::DATE IS NULL OR a.action_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR a.action_date <= $period_end::DATE)
+      AND a.bucket IN ('M3', 'M4', 'M5', 'M6')
+      AND a.seg_id IN (SELECT seg_id FROM kept)
+),
+per_status AS (
+    SELECT plan_status,
+           count(DISTINCT loan_id) AS accounts,
+           count(*) AS attempts,
+           count(*) FILTER (WHERE complaint) AS complaints,
+           count(*) FILTER (WHERE non_borrower_contact) AS non_borrower_contacts,
+           count(*) FILTER (WHERE outside_hours) AS outside_hours
+    FROM acts
+    GROUP BY plan_status
+)
+SELECT s.plan_status, coalesce(p.accounts, 0) AS accounts, coalesce(p.attempts, 0) AS attempts,
+       p.attempts * 1.0 / nullif(p.accounts, 0) AS attempts_per_account,
+       coalesce(p.complaints, 0) AS complaints,
+       p.complaints * 10000.0 / nullif(p.attempts, 0) AS complaints_per_10k,
+       p.complaints * 1000.0 / nullif(p.accounts, 0) AS complaints_per_1k_accounts,
+       coalesce(p.non_borrower_contacts, 0) AS non_borrower_contacts,
+       coalesce(p.outside_hours, 0) AS outside_hours
+FROM (VALUES ('agreed', 1), ('not_agreed', 2), ('no_plan', 3)) AS s(plan_status, o)
+LEFT JOIN per_status p USING (plan_status)
+ORDER BY s.o;

@@ -1,0 +1,119 @@
+-- repayment_plans (协商还款): repayment plans offered (channel 'repayment_plan') in the period and
+-- what became of them. A loan's offer day is its first repayment_plan action up to the as-of
+-- date; it is 'agreed' when any of its repayment_plan actions has outcome plan_agreed (from the
+-- first such day, the agreement day), else 'not_agreed'. Each is followed from its start day s
+-- (agreement day, or offer day when not agreed):
+-- - kept (agreed only): a payment in each of the first $kept_months 30-day windows after s
+--   ((s, s+30], (s+30, s+60], ...), or cured within them; due once s + 30·$kept_months is on or
+--   before the as-of date.
+-- - cured: back at DPD 0, or closed other than by write-off, at the end of some day from s to
+--   s + $cure_days, before any write-off (as in channel_cure); due once s + $cure_days ≤ as-of.
+-- - re-defaulted: of the cured, those whose DPD reaches 30 again within 90 days after the cure
+--   day (an installment falling due after the cure and still unpaid 30 days later, with that day
+--   within the 90 and before any closing); due once cure day + 90 ≤ as-of. A loan cured by
+--   closing cannot re-default and counts as not re-defaulted.
+-- Rates are NULL without a denominator; share_of_offers = loans / offers in the group.
+-- Grain: one row per group value ('' or offer month YYYY-MM) and plan status.
+-- Parameters: $as_of, $filters, $period_start, $period_end (offer days; NULL = open), $by ('' or
+-- 'month'), $kept_months, $cure_days.
+WITH offers AS (
+    SELECT loan_id,
+           min(action_date) AS offered_date,
+           min(action_date) FILTER (WHERE outcome = 'plan_agreed') AS agreed_date
+    FROM action_status
+    WHERE channel = 'repayment_plan'
+      AND action_date <= $as_of
+      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
+    GROUP BY loan_id
+),
+plans AS (
+    SELECT loan_id,
+           CASE WHEN agreed_date IS NULL THEN 'not_agreed' ELSE 'agreed' END AS plan_status,
+           coalesce(agreed_date, offered_date) AS start_day,
+           CASE $by WHEN 'month' THEN strftime(offered_date, '%Y-%m') ELSE '' END AS group_value
+    FROM offers
+    WHERE ($period_start::DATE IS NULL OR offered_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR offered_date <= $period_end::DATE)
+),
+inst AS (
+    SELECT loan_id, due_date, paid_off_date,
+           lead(due_date) OVER (PARTITION BY loan_id ORDER BY installment_no) AS next_due
+    FROM installment_status
+    WHERE loan_id IN (SELECT loan_id FROM plans)
+),
+cure_points AS (
+    SELECT loan_id, paid_off_date AS cure_day
+    FROM inst
+    WHERE paid_off_date IS NOT NULL AND (next_due IS NULL OR next_due >= paid_off_date)
+),
+cures AS (
+    SELECT p.*, l.close_day, l.wo_date,
+           least(c.cure_day, CASE WHEN l.close_day >= p.start_day THEN l.close_day END) AS first_ok
+    FROM plans p
+    ASOF LEFT JOIN cure_points c ON c.loan_id = p.loan_id AND p.start_day <= c.cure_day
+    JOIN loan_status l ON l.loan_id = p.loan_id
+),
+followed AS (
+    SELECT *,
+           CASE WHEN first_ok <= start_day + $cure_days::INTEGER
+                 AND (wo_date IS NULL OR first_ok < wo_date) THEN first_ok END AS cure_day,
+           start_day + $cure_days::INTEGER <= $as_of AS cure_due,
+           start_day + 30 * $kept_months::INTEGER <= $as_of AS kept_due
+    FROM cures
+),
+windows_paid AS (
+    SELECT f.loan_id,
+           count(DISTINCT CAST(ceil((pd.paid_date - f.start_day) / 30.0) AS INTEGER)) AS windows
+    FROM followed f
+    JOIN pay_day pd
+      ON pd.loan_id = f.loan_id
+     AND pd.paid_date > f.start_day
+     AND pd.paid_date <= f.start_day + 30 * $kept_months::INTEGER
+    WHERE f.plan_status = 'agreed'
+    GROUP BY f.loan_id
+),
+redefaults AS (
+    SELECT DISTINCT f.loan_id
+    FROM followed f
+    JOIN inst i ON i.loan_id = f.loan_id
+    WHERE f.cure_day IS NOT NULL
+      AND i.due_date >= f.cure_day
+      AND i.due_date + 30 <= f.cure_day + 90
+      AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date + 30)
+      AND (f.close_day IS NULL OR f.close_day > i.due_date + 30)
+),
+per_loan AS (
+    SELECT f.group_value, f.plan_status,
+           f.kept_due AND f.plan_status = 'agreed' AS kept_due,
+           f.kept_due AND f.plan_status = 'agreed'
+               AND (coalesce(w.windows, 0) >= $kept_months::INTEGER
+                    OR f.cure_day <= f.start_day + 30 * $kept_months::INTEGER) AS kept,
+           f.cure_due,
+           f.cure_due AND f.cure_day IS NOT NULL AS cured,
+           f.cure_due AND f.cure_day IS NOT NULL AND f.cure_day + 90 <= $as_of AS redefault_due,
+           f.cure_due AND f.cure_day IS NOT NULL AND f.cure_day + 90 <= $as_of
+               AND r.loan_id IS NOT NULL AS redefaulted
+    FROM followed f
+    LEFT JOIN windows_paid w USING (loan_id)
+    LEFT JOIN redefaults r USING (loan_id)
+),
+counts AS (
+    SELECT group_value, plan_status,
+           count(*) AS loans,
+           count(*) FILTER (WHERE kept_due) AS kept_due,
+           count(*) FILTER (WHERE kept) AS kept,
+           count(*) FILTER (WHERE cure_due) AS cure_due,
+           count(*) FILTER (WHERE cured) AS cured,
+           count(*) FILTER (WHERE redefault_due) AS redefault_due,
+           count(*) FILTER (WHERE redefaulted) AS redefaulted
+    FROM per_loan
+    GROUP BY ALL
+)
+SELECT group_value, plan_status, loans,
+       loans * 1.0 / sum(loans) OVER (PARTITION BY group_value) AS share_of_offers,
+       kept_due, kept,
+       CASE WHEN plan_status = 'agreed' THEN kept * 1.0 / nullif(kept_due, 0) END AS kept_rate,
+       cure_due, cured, cured * 1.0 / nullif(cure_due, 0) AS cure_rate,
+       redefault_due, redefaulted, redefaulted * 1.0 / nullif(redefault_due, 0) AS redefault_rate
+FROM counts
+ORDER BY group_value, plan_status;

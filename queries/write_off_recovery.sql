@@ -1,0 +1,36 @@
+-- write_off_recovery (核销回收率, METRICS.md §1): per write-off month, the loans and principal
+-- written off (outstanding principal the day before the write-off) and what has been recovered
+-- on them since: payments made while the loan was already written off at the end of the day
+-- before, up to the as-of date. The rate is recovered / written-off principal; it keeps growing
+-- as a month ages, so months_observed (whole months from the write-off month's end to the as-of
+-- date) is given beside it.
+-- Grain: one row per write-off month (YYYY-MM).
+-- Parameters: $as_of, $filters, $period_start, $period_end (write-off dates; NULL = open).
+WITH wo AS (
+    SELECT loan_id, wo_date, wo_principal
+    FROM loan_status
+    WHERE wo_date <= $as_of
+      AND ($period_start::DATE IS NULL OR wo_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR wo_date <= $period_end::DATE)
+      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
+),
+recovered AS (
+    SELECT p.loan_id, sum(p.amount) AS recovered
+    FROM payment_status p
+    WHERE p.state_before = 'WO'
+      AND p.paid_date <= $as_of
+      AND p.loan_id IN (SELECT loan_id FROM wo)
+    GROUP BY p.loan_id
+)
+SELECT strftime(wo_date, '%Y-%m') AS write_off_month,
+       count(*) AS loans,
+       CAST(sum(wo_principal) AS DECIMAL(18, 2)) AS written_off_principal,
+       CAST(coalesce(sum(r.recovered), 0) AS DECIMAL(18, 2)) AS recovered,
+       count(r.loan_id) AS recovering_loans,
+       CAST(coalesce(sum(r.recovered), 0) AS DOUBLE)
+           / nullif(CAST(sum(wo_principal) AS DOUBLE), 0) AS rate,
+       datediff('month', last_day(min(wo_date)), last_day($as_of::DATE)) AS months_observed
+FROM wo
+LEFT JOIN recovered r USING (loan_id)
+GROUP BY ALL
+ORDER BY write_off_month;
