@@ -60,14 +60,30 @@ def _lazy(build: Callable[[], bytes]) -> Callable[[], bytes]:
 
 
 def chart_block(
-    fig: go.Figure | None, frame: pd.DataFrame, metric: str, view: View, key: str
+    fig: go.Figure | None,
+    frame: pd.DataFrame,
+    metric: str,
+    view: View,
+    key: str,
+    *,
+    table: pd.DataFrame | None = None,
+    column_config: dict | None = None,
 ) -> None:
-    """A chart, then its table in an expander with the two downloads."""
+    """A chart, then its table in an expander with the two downloads.
+
+    `table` (with `column_config`) is what the expander shows when it should read differently
+    from the export (translated labels, formats); the downloads are always exactly `frame`.
+    """
     if frame.empty:
         empty_state(view)
         return
     if fig is not None:
         st.plotly_chart(fig, width="stretch", key=f"{key}_chart", config={"displaylogo": False})
     with st.expander(t("table", view.lang)):
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(
+            frame if table is None else table,
+            hide_index=True,
+            width="stretch",
+            column_config=column_config,
+        )
         downloads(frame, metric, view, key)
