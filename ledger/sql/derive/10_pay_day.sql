@@ -3,13 +3,15 @@
 CREATE OR REPLACE TABLE pay_day AS
 SELECT
     loan_id,
+    lkey,
     paid_date,
     amount,
-    sum(amount) OVER (PARTITION BY loan_id ORDER BY paid_date ROWS UNBOUNDED PRECEDING) AS cum_paid
+    CAST(sum(amount) OVER (PARTITION BY lkey ORDER BY paid_date ROWS UNBOUNDED PRECEDING)
+         AS DECIMAL(18, 2)) AS cum_paid
 FROM (
-    SELECT r.loan_id, r.paid_date, sum(r.amount) AS amount
+    SELECT r.loan_id, g.lkey, r.paid_date, CAST(sum(r.amount) AS DECIMAL(18, 2)) AS amount
     FROM repayments r
-    JOIN loan_segment USING (loan_id)
+    JOIN loan_segment g USING (loan_id)
     WHERE r.paid_date <= (SELECT as_of FROM derive_settings)
-    GROUP BY r.loan_id, r.paid_date
+    GROUP BY r.loan_id, g.lkey, r.paid_date
 );

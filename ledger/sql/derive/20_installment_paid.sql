@@ -7,6 +7,7 @@ CREATE OR REPLACE TABLE installment_paid AS
 WITH sched AS (
     SELECT
         i.loan_id,
+        g.lkey,
         i.installment_no,
         i.due_date,
         i.principal_due,
@@ -16,7 +17,7 @@ WITH sched AS (
         l.disbursed_date
     FROM installments i
     JOIN loans l USING (loan_id)
-    WHERE l.disbursed_date <= (SELECT as_of FROM derive_settings)
+    JOIN loan_segment g USING (loan_id)
 ),
 cum AS (
     SELECT
@@ -27,10 +28,11 @@ cum AS (
         CAST(sum(amount_due) OVER w AS DECIMAL(18, 2))
             - (SELECT paid_tolerance FROM derive_settings)               AS paid_target
     FROM sched
-    WINDOW w AS (PARTITION BY loan_id ORDER BY installment_no ROWS UNBOUNDED PRECEDING)
+    WINDOW w AS (PARTITION BY lkey ORDER BY installment_no ROWS UNBOUNDED PRECEDING)
 )
 SELECT
     c.loan_id,
+    c.lkey,
     c.installment_no,
     c.due_date,
     c.principal_due,
@@ -43,4 +45,4 @@ SELECT
     CASE WHEN c.paid_target <= 0 THEN c.disbursed_date ELSE p.paid_date END AS paid_off_date
 FROM cum c
 ASOF LEFT JOIN pay_day p
-    ON p.loan_id = c.loan_id AND p.cum_paid >= c.paid_target;
+    ON p.lkey = c.lkey AND p.cum_paid >= c.paid_target;

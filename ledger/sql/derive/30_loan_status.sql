@@ -11,7 +11,7 @@ CREATE OR REPLACE TABLE loan_status AS
 WITH s AS (SELECT * FROM derive_settings),
 per_loan AS (
     SELECT
-        loan_id,
+        lkey,
         min(due_date + (SELECT write_off_after_dpd FROM s) + 1) FILTER (
             WHERE paid_off_date IS NULL
                OR paid_off_date > due_date + (SELECT write_off_after_dpd FROM s) + 1
@@ -22,11 +22,12 @@ per_loan AS (
         arg_min(paid_off_date, installment_no)              AS first_paid_off_date,
         count(*)                                            AS installments
     FROM installment_paid
-    GROUP BY loan_id
+    GROUP BY lkey
 ),
 ends AS (
     SELECT
         l.loan_id,
+        g.lkey,
         l.disbursed_date,
         l.principal,
         l.closed_date,
@@ -45,10 +46,11 @@ ends AS (
         ) AS wo_candidate
     FROM loans l
     JOIN loan_segment g USING (loan_id)
-    LEFT JOIN per_loan p USING (loan_id)
+    LEFT JOIN per_loan p ON p.lkey = g.lkey
 )
 SELECT
     loan_id,
+    lkey,
     seg_id,
     CAST(date_trunc('month', disbursed_date) AS DATE) AS cohort,
     disbursed_date,

@@ -8,6 +8,7 @@
 CREATE OR REPLACE TABLE installment_status AS
 SELECT
     i.loan_id,
+    i.lkey,
     i.installment_no,
     i.due_date,
     i.principal_due,
@@ -23,4 +24,4 @@ SELECT
     least(CASE WHEN l.closed_date <= (SELECT as_of FROM derive_settings) THEN l.closed_date END,
           l.wo_date) AS end_day
 FROM installment_paid i
-JOIN loan_status l USING (loan_id);
+JOIN loan_status l ON l.lkey = i.lkey;

@@ -1,9 +1,12 @@
--- loan_points: DPD, outstanding principal and past-due amount of each loan at each month-end from
--- its disbursement month to the last month-end on or before the as-of date, and on the day before
--- its write-off (kind 'wo_eve', for the write-off amount). Grain: one row per loan and point.
--- Each quantity is one ASOF lookup (DESIGN.md): cumulative paid at d; the oldest installment not
--- paid off at d (paid-off dates are ordered; ties broken by installment_no); the last installment
--- due before d; the installment that cumulative paid falls in (for principal repaid).
+-- loan_points: DPD, outstanding principal and past-due amount of each loan at each month-end while
+-- it is on book (from its disbursement month to the last month-end on or before the as-of date,
+-- before its close or write-off day), and on the day before its write-off (kind 'wo_eve', for the
+-- write-off amount). Month-ends after a loan ended need no lookup: 70_loan_month fills them.
+-- Grain: one row per loan and point.
+-- Each quantity is one ASOF lookup on an integer loan key (DESIGN.md): cumulative paid at d; the
+-- oldest installment not paid off at d (paid-off dates are ordered; ties broken by
+-- installment_no); the last installment due before d; the installment that cumulative paid falls
+-- in (for principal repaid).
 CREATE OR REPLACE TABLE loan_points AS
 WITH s AS (SELECT * FROM derive_settings),
 last_month_end AS (
@@ -11,54 +14,53 @@ last_month_end AS (
                 ELSE CAST(date_trunc('month', as_of) - INTERVAL 1 DAY AS DATE) END AS d
     FROM s
 ),
-points AS (
-    SELECT loan_id, CAST(last_day(cohort + to_months(k)) AS DATE) AS d, 'month_end' AS kind
+month_points AS (
+    SELECT lkey, CAST(last_day(cohort + to_months(k)) AS DATE) AS d, end_day
     FROM (
-        SELECT loan_id, cohort,
+        SELECT lkey, cohort, coalesce(close_day, wo_date) AS end_day,
                unnest(range(0, datediff('month', cohort, (SELECT d FROM last_month_end)) + 1)) AS k
         FROM loan_status
         WHERE cohort <= (SELECT d FROM last_month_end)
     )
+),
+points AS (
+    SELECT lkey, d, 'month_end' AS kind FROM month_points WHERE end_day IS NULL OR d < end_day
     UNION ALL
-    SELECT loan_id, CAST(wo_date - 1 AS DATE) AS d, 'wo_eve' AS kind
+    SELECT lkey, CAST(wo_date - 1 AS DATE) AS d, 'wo_eve' AS kind
     FROM loan_status
     WHERE wo_date IS NOT NULL
 ),
-keyed_points AS (
-    SELECT *, day_key(d) AS day_key FROM points
-),
 unpaid_order AS (
-    SELECT loan_id, due_date,
+    SELECT lkey, due_date,
            day_key(coalesce(paid_off_date, DATE '9999-12-31')) + installment_no AS unpaid_key
     FROM installment_paid
 ),
 due_order AS (
-    SELECT loan_id, cum_due,
-           day_key(due_date) + installment_no AS due_key
+    SELECT lkey, cum_due, day_key(due_date) + installment_no AS due_key
     FROM installment_paid
 ),
 paying AS (
     -- Installments that carry an amount, by where cumulative paid falls (zero ones repay nothing).
-    SELECT loan_id, cum_due_prev, cum_principal_prev, principal_due, interest_due, fee_due
+    SELECT lkey, cum_due_prev, cum_principal_prev, principal_due, interest_due, fee_due
     FROM installment_paid
     WHERE amount_due > 0
 ),
 with_paid AS (
-    SELECT kp.*, coalesce(pd.cum_paid, 0) AS cum_paid
-    FROM keyed_points kp
-    ASOF LEFT JOIN pay_day pd ON pd.loan_id = kp.loan_id AND pd.paid_date <= kp.d
+    SELECT kp.*, day_key(kp.d) AS day_key, coalesce(pd.cum_paid, 0) AS cum_paid
+    FROM points kp
+    ASOF LEFT JOIN pay_day pd ON pd.lkey = kp.lkey AND pd.paid_date <= kp.d
 ),
 with_dpd AS (
     SELECT wp.*,
            CASE WHEN u.due_date < wp.d THEN CAST(wp.d - u.due_date AS INTEGER) ELSE 0 END AS dpd
     FROM with_paid wp
     ASOF LEFT JOIN unpaid_order u
-        ON u.loan_id = wp.loan_id AND u.unpaid_key > wp.day_key + 999999
+        ON u.lkey = wp.lkey AND u.unpaid_key > wp.day_key + 999999
 ),
 with_due AS (
     SELECT wd.*, coalesce(o.cum_due, 0) AS cum_due_before
     FROM with_dpd wd
-    ASOF LEFT JOIN due_order o ON o.loan_id = wd.loan_id AND o.due_key < wd.day_key
+    ASOF LEFT JOIN due_order o ON o.lkey = wd.lkey AND o.due_key < wd.day_key
 ),
 with_principal AS (
     SELECT wu.*,
@@ -68,10 +70,10 @@ with_principal AS (
                            g.principal_due),
                0) AS principal_repaid
     FROM with_due wu
-    ASOF LEFT JOIN paying g ON g.loan_id = wu.loan_id AND g.cum_due_prev <= wu.cum_paid
+    ASOF LEFT JOIN paying g ON g.lkey = wu.lkey AND g.cum_due_prev <= wu.cum_paid
 )
 SELECT
-    w.loan_id,
+    w.lkey,
     w.d,
     w.kind,
     w.dpd,
@@ -79,4 +81,4 @@ SELECT
     CAST(l.principal - w.principal_repaid AS DECIMAL(18, 2))               AS outstanding_principal,
     CAST(greatest(w.cum_due_before - w.cum_paid, 0) AS DECIMAL(18, 2))     AS past_due_amount
 FROM with_principal w
-JOIN loan_status l USING (loan_id);
+JOIN loan_status l ON l.lkey = w.lkey;

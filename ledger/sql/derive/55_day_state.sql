@@ -5,27 +5,27 @@
 CREATE OR REPLACE TABLE day_state AS
 WITH s AS (SELECT * FROM derive_settings),
 days AS (
-    SELECT DISTINCT loan_id, d FROM (
-        SELECT loan_id, CAST(CAST(action_at AS DATE) - 1 AS DATE) AS d
-        FROM collection_actions
-        WHERE CAST(action_at AS DATE) <= (SELECT as_of FROM s)
+    SELECT DISTINCT lkey, d FROM (
+        SELECT g.lkey, CAST(CAST(a.action_at AS DATE) - 1 AS DATE) AS d
+        FROM collection_actions a
+        JOIN loan_segment g USING (loan_id)
+        WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
         UNION ALL
-        SELECT loan_id, CAST(paid_date - 1 AS DATE) AS d FROM pay_day
+        SELECT lkey, CAST(paid_date - 1 AS DATE) AS d FROM pay_day
     )
-    WHERE loan_id IN (SELECT loan_id FROM loan_status)
 ),
 unpaid_order AS (
-    SELECT loan_id, due_date,
+    SELECT lkey, due_date,
            day_key(coalesce(paid_off_date, DATE '9999-12-31')) + installment_no AS unpaid_key
     FROM installment_paid
 ),
 with_dpd AS (
-    SELECT x.loan_id, x.d,
+    SELECT x.lkey, x.d,
            CASE WHEN u.due_date < x.d THEN CAST(x.d - u.due_date AS INTEGER) ELSE 0 END AS dpd
     FROM (SELECT *, day_key(d) + 999999 AS end_key FROM days) x
-    ASOF LEFT JOIN unpaid_order u ON u.loan_id = x.loan_id AND u.unpaid_key > x.end_key
+    ASOF LEFT JOIN unpaid_order u ON u.lkey = x.lkey AND u.unpaid_key > x.end_key
 )
-SELECT w.loan_id, w.d, w.dpd,
+SELECT w.lkey, w.d, w.dpd,
        loan_state(w.dpd, w.d, l.wo_date, l.close_day, (SELECT bucket_edges FROM s)) AS state
 FROM with_dpd w
-JOIN loan_status l USING (loan_id);
+JOIN loan_status l ON l.lkey = w.lkey;

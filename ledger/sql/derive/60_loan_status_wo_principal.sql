@@ -2,4 +2,4 @@
 UPDATE loan_status
 SET wo_principal = p.outstanding_principal
 FROM loan_points p
-WHERE p.loan_id = loan_status.loan_id AND p.kind = 'wo_eve';
+WHERE p.lkey = loan_status.lkey AND p.kind = 'wo_eve';

@@ -2,38 +2,52 @@
 -- month-end's state, so that roll matrices need no self-join.
 -- Grain: one row per loan and month-end, from the disbursement month to the last month-end on
 -- or before the as-of date. state is M0..M6 by DPD (bucket_edges), 'closed' or 'WO'; a loan not
--- on book has dpd, outstanding_principal and past_due_amount 0.
+-- on book has dpd, outstanding_principal and past_due_amount 0. Month-ends on book come from
+-- loan_points; those from the close or write-off day on are 'closed' / 'WO' without a lookup.
 CREATE OR REPLACE TABLE loan_month AS
-WITH states AS (
-    SELECT
-        p.loan_id,
-        p.d AS month_end,
-        l.seg_id,
-        l.cohort,
-        CAST(datediff('month', l.cohort, p.d) AS INTEGER) AS mob,
-        p.state,
-        p.dpd,
-        p.outstanding_principal,
-        p.past_due_amount
-    FROM loan_points p
-    JOIN loan_status l USING (loan_id)
-    WHERE p.kind = 'month_end'
+WITH last_month_end AS (
+    SELECT CASE WHEN last_day(as_of) = as_of THEN as_of
+                ELSE CAST(date_trunc('month', as_of) - INTERVAL 1 DAY AS DATE) END AS d
+    FROM derive_settings
 ),
-on_book AS (
-    SELECT
-        loan_id, month_end, seg_id, cohort, mob, state,
-        CASE WHEN state IN ('WO', 'closed') THEN 0 ELSE dpd END AS dpd,
-        CASE WHEN state IN ('WO', 'closed') THEN 0 ELSE outstanding_principal END
-            AS outstanding_principal,
-        CASE WHEN state IN ('WO', 'closed') THEN 0 ELSE past_due_amount END AS past_due_amount
-    FROM states
+ended AS (
+    SELECT lkey, d AS month_end,
+           CASE WHEN wo_date IS NOT NULL THEN 'WO' ELSE 'closed' END AS state
+    FROM (
+        SELECT lkey, wo_date, coalesce(close_day, wo_date) AS end_day,
+               CAST(last_day(cohort + to_months(k)) AS DATE) AS d
+        FROM (
+            SELECT lkey, cohort, close_day, wo_date,
+                   unnest(range(0, datediff('month', cohort, (SELECT d FROM last_month_end)) + 1))
+                       AS k
+            FROM loan_status
+            WHERE coalesce(close_day, wo_date) IS NOT NULL
+              AND cohort <= (SELECT d FROM last_month_end)
+        )
+    )
+    WHERE d >= end_day
+),
+all_points AS (
+    SELECT lkey, d AS month_end, state, dpd, outstanding_principal, past_due_amount
+    FROM loan_points
+    WHERE kind = 'month_end'
+    UNION ALL
+    SELECT lkey, month_end, state, 0, CAST(0 AS DECIMAL(18, 2)), CAST(0 AS DECIMAL(18, 2))
+    FROM ended
 )
 SELECT
-    loan_id, month_end, seg_id, cohort, mob, state, dpd,
-    CAST(outstanding_principal AS DECIMAL(18, 2)) AS outstanding_principal,
-    CAST(past_due_amount AS DECIMAL(18, 2))       AS past_due_amount,
-    lag(state) OVER w                              AS prev_state,
-    CAST(lag(outstanding_principal) OVER w AS DECIMAL(18, 2)) AS prev_outstanding_principal
-FROM on_book
-WINDOW w AS (PARTITION BY loan_id ORDER BY month_end)
-ORDER BY month_end, seg_id;
+    l.loan_id,
+    p.lkey,
+    p.month_end,
+    l.seg_id,
+    l.cohort,
+    CAST(datediff('month', l.cohort, p.month_end) AS INTEGER) AS mob,
+    p.state,
+    p.dpd,
+    p.outstanding_principal,
+    p.past_due_amount,
+    lag(p.state) OVER w AS prev_state,
+    lag(p.outstanding_principal) OVER w AS prev_outstanding_principal
+FROM all_points p
+JOIN loan_status l ON l.lkey = p.lkey
+WINDOW w AS (PARTITION BY p.lkey ORDER BY p.month_end);

@@ -6,7 +6,7 @@
 CREATE OR REPLACE TABLE action_status AS
 WITH s AS (SELECT * FROM derive_settings),
 acts AS (
-    SELECT a.*, CAST(a.action_at AS DATE) AS action_date, l.seg_id, l.cohort, b.borrower_id
+    SELECT a.*, CAST(a.action_at AS DATE) AS action_date, l.lkey, l.seg_id, l.cohort, b.borrower_id
     FROM collection_actions a
     JOIN loan_status l USING (loan_id)
     JOIN loans b USING (loan_id)
@@ -15,18 +15,19 @@ acts AS (
 paid_before AS (
     SELECT a.action_id, coalesce(p.cum_paid, 0) AS cum_paid_before
     FROM acts a
-    ASOF LEFT JOIN pay_day p ON p.loan_id = a.loan_id AND p.paid_date < a.action_date
+    ASOF LEFT JOIN pay_day p ON p.lkey = a.lkey AND p.paid_date < a.action_date
     WHERE a.outcome = 'ptp'
 ),
 paid_by_ptp_date AS (
     SELECT a.action_id, coalesce(p.cum_paid, 0) AS cum_paid_by
     FROM acts a
-    ASOF LEFT JOIN pay_day p ON p.loan_id = a.loan_id AND p.paid_date <= a.ptp_date
+    ASOF LEFT JOIN pay_day p ON p.lkey = a.lkey AND p.paid_date <= a.ptp_date
     WHERE a.outcome = 'ptp'
 )
 SELECT
     a.action_id,
     a.loan_id,
+    a.lkey,
     a.borrower_id,
     a.seg_id,
     a.cohort,
@@ -54,6 +55,6 @@ SELECT
     coalesce(a.contact_target <> 'borrower', false) AS non_borrower_contact
 FROM acts a
 CROSS JOIN s
-LEFT JOIN day_state ds ON ds.loan_id = a.loan_id AND ds.d = a.action_date - 1
+LEFT JOIN day_state ds ON ds.lkey = a.lkey AND ds.d = a.action_date - 1
 LEFT JOIN paid_before pp ON pp.action_id = a.action_id
 LEFT JOIN paid_by_ptp_date pb ON pb.action_id = a.action_id;

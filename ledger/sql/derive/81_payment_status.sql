@@ -7,28 +7,29 @@
 -- action overall is within the window exactly when any action is.
 CREATE OR REPLACE TABLE payment_status AS
 WITH pays AS (
-    SELECT r.payment_id, r.loan_id, r.paid_date, r.amount, l.seg_id, l.cohort,
+    SELECT r.payment_id, r.loan_id, l.lkey, r.paid_date, r.amount, l.seg_id, l.cohort,
            ds.state AS state_before, ds.dpd AS dpd_before,
            epoch_us(CAST(r.paid_date + 1 AS TIMESTAMP)) * 1000 AS end_key
     FROM repayments r
     JOIN loan_status l USING (loan_id)
-    LEFT JOIN day_state ds ON ds.loan_id = r.loan_id AND ds.d = r.paid_date - 1
+    LEFT JOIN day_state ds ON ds.lkey = l.lkey AND ds.d = r.paid_date - 1
     WHERE r.paid_date <= (SELECT as_of FROM derive_settings)
 ),
 touch_order AS (
-    SELECT action_id, loan_id, action_date, channel, agency, agent_id, bucket,
+    SELECT action_id, lkey, action_date, channel, agency, agent_id, bucket,
            epoch_us(action_at) * 1000
-               + row_number() OVER (PARTITION BY loan_id, action_at ORDER BY action_id) AS touch_key
+               + row_number() OVER (PARTITION BY lkey, action_at ORDER BY action_id) AS touch_key
     FROM action_status
 ),
 touched AS (
     SELECT p.*, t.action_id, t.action_date, t.channel, t.agency, t.agent_id, t.bucket AS action_bucket
     FROM pays p
-    ASOF LEFT JOIN touch_order t ON t.loan_id = p.loan_id AND t.touch_key < p.end_key
+    ASOF LEFT JOIN touch_order t ON t.lkey = p.lkey AND t.touch_key < p.end_key
 )
 SELECT
     payment_id,
     loan_id,
+    lkey,
     seg_id,
     cohort,
     paid_date,

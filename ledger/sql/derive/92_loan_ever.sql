@@ -4,7 +4,7 @@
 -- Grain: one row per loan and threshold, for loans that reached it by the as-of date.
 CREATE OR REPLACE TABLE loan_ever AS
 SELECT
-    i.loan_id,
+    i.lkey,
     i.seg_id,
     i.cohort,
     t.threshold,

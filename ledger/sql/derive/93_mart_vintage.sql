@@ -11,7 +11,7 @@ UNION ALL
 SELECT e.cohort, e.seg_id, 'ever', e.threshold, last_day(e.first_date),
        count(*), CAST(sum(l.principal) AS DECIMAL(18, 2))
 FROM loan_ever e
-JOIN loan_status l USING (loan_id)
+JOIN loan_status l USING (lkey)
 GROUP BY ALL
 UNION ALL
 SELECT cohort, seg_id, 'write_off', 0, last_day(wo_date),
