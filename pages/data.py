@@ -1,0 +1,183 @@
+"""Data: the current import (as-of, freshness, rows per table, rejects) and new imports."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from charts.i18n import fmt_count, t
+from ledger.errors import ImportRefused
+from ui import blocks, data, uploads
+from ui.state import current_view
+
+PAGE_SIZE = 50
+DOWNLOAD_LIMIT = 200_000  # rejects in one download; the import report keeps the totals
+
+view = current_view()
+lang = view.lang
+st.title(t("page_data", lang))
+st.caption(t("data_intro", lang))
+
+flash = st.session_state.pop("data_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+
+
+def _when(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _age_hours(hours: object) -> str:
+    if hours is None or pd.isna(hours):
+        return ""
+    if hours < 1:
+        return t("data_age_minutes", lang)
+    if hours < 48:
+        return t("data_age_hours", lang).format(n=int(hours))
+    return t("data_age_days", lang).format(n=int(hours // 24))
+
+
+# --- freshness ------------------------------------------------------------------------------------
+fresh = data.lookup("import_freshness").iloc[0]
+counts = data.lookup("table_counts")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(
+    t("data_as_of", lang),
+    pd.Timestamp(fresh.as_of).strftime("%Y-%m-%d"),
+    help=t("data_as_of_help", lang),
+    border=True,
+)
+c1.caption(t("data_age_days", lang).format(n=int(fresh.as_of_age_days)))
+c2.metric(
+    t("data_imported_at", lang),
+    _when(fresh.finished_at),
+    help=t("data_imported_help", lang),
+    border=True,
+)
+c2.caption(
+    _age_hours(fresh.import_age_hours) if pd.notna(fresh.finished_at) else t("data_no_import", lang)
+)
+row_counts = dict(zip(counts.table_name, counts.row_count, strict=True))
+c3.metric(t("data_loans", lang), fmt_count(row_counts.get("loans"), lang), border=True)
+c3.caption(t("data_tables_note", lang))
+c4.metric(t("data_rejects", lang), fmt_count(row_counts.get("rejects"), lang), border=True)
+c4.caption(t("data_rejects_note", lang))
+
+# --- rows per table, and the import report ----------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("data_rows_title", lang))
+    table = counts[["table_name", "row_count"]].rename(
+        columns={"table_name": t("data_table", lang), "row_count": t("data_rows", lang)}
+    )
+    table[t("data_table", lang)] = [t(f"table_{n}", lang) for n in counts.table_name]
+    st.dataframe(table, hide_index=True, width="stretch")
+    blocks.downloads(counts.drop(columns=["ord"]), "table_counts", view, key="dp_counts")
+with right:
+    st.subheader(t("data_report_title", lang))
+    summary = data.lookup("import_summary")
+    report = uploads.report_tables(summary.report.iloc[0] if len(summary) else None)
+    if report.empty:
+        st.info(t("data_no_report", lang), icon=":material/info:")
+    else:
+        st.dataframe(report, hide_index=True, width="stretch")
+        if len(summary):
+            st.caption(f"{t('data_sources', lang)}: {summary.sources.iloc[0]}")
+
+# --- rejects: per reason, then a browser --------------------------------------------------------
+st.subheader(t("data_rejects_title", lang))
+reasons = data.lookup("rejects_by_reason")
+if reasons.empty:
+    st.success(t("data_no_rejects", lang), icon=":material/task_alt:")
+else:
+    st.dataframe(
+        reasons.rename(
+            columns={
+                "table_name": t("data_table", lang),
+                "reason": t("data_reason", lang),
+                "records": t("data_records", lang),
+                "lines": t("data_lines", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    left, right = st.columns([3, 1])
+    reason = left.selectbox(
+        t("data_reason", lang),
+        [""] + list(dict.fromkeys(reasons.reason)),
+        format_func=lambda r: r or t("all", lang),
+        key="dp_reason",
+        bind="query-params",
+    )
+    page_no = right.number_input(
+        t("data_page", lang), min_value=1, value=1, step=1, key="dp_page", bind="query-params"
+    )
+    rows = data.lookup(
+        "rejects_page", reason=reason, limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE
+    )
+    if rows.empty:
+        st.info(t("data_page_empty", lang), icon=":material/first_page:")
+    else:
+        matching = int(rows.matching.iloc[0])
+        st.caption(
+            t("data_page_note", lang).format(
+                first=(int(page_no) - 1) * PAGE_SIZE + 1,
+                last=(int(page_no) - 1) * PAGE_SIZE + len(rows),
+                total=matching,
+            )
+        )
+        st.dataframe(rows.drop(columns=["matching"]), hide_index=True, width="stretch")
+        everything = data.lookup("rejects_page", reason=reason, limit=DOWNLOAD_LIMIT, offset=0)
+        blocks.downloads(everything.drop(columns=["matching"]), "rejects", view, key="dp_rejects")
+
+# --- import new exports ---------------------------------------------------------------------------
+st.subheader(t("data_upload_title", lang))
+st.caption(t("data_upload_help", lang))
+files = st.file_uploader(
+    t("data_upload", lang),
+    type=list(uploads.ACCEPTED),
+    accept_multiple_files=True,
+    key="dp_upload",
+)
+if st.button(
+    t("data_import", lang),
+    type="primary",
+    disabled=not files,
+    icon=":material/upload:",
+    key="dp_import",
+):
+    from ledger.importer import import_paths  # the importer is only needed here
+
+    with st.status(t("data_importing", lang), expanded=True) as box:
+        bar = st.progress(0.0, text=t("data_saving", lang))
+
+        def progress(*args: object) -> None:
+            numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
+            text = " · ".join(str(a) for a in args if isinstance(a, str)) or None
+            if len(numbers) >= 2 and numbers[-1]:
+                bar.progress(min(max(numbers[-2] / numbers[-1], 0.0), 1.0), text=text)
+            elif len(numbers) == 1 and 0 <= numbers[0] <= 1:
+                bar.progress(float(numbers[0]), text=text)
+            elif text:
+                bar.progress(0.0, text=text)
+
+        refused: str | None = None
+        with tempfile.TemporaryDirectory(prefix="ledger_upload_") as folder:
+            try:
+                paths = uploads.save_uploads(files, Path(folder))
+                import_paths(paths, data.db_path(), progress=progress)
+            except (ImportRefused, uploads.UnsafeUpload) as exc:
+                refused = str(exc)
+        if refused is None:
+            box.update(label=t("data_imported", lang), state="complete")
+            st.session_state["data_flash"] = t("data_imported", lang)
+            st.rerun()
+        box.update(label=t("data_refused", lang), state="error")
+    # the refusal exactly as the importer worded it; the database is unchanged
+    st.error(refused, icon=":material/block:")
