@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from charts.labels_collections import COLLECTIONS_LABELS
 from charts.labels_drivers import DRIVERS_LABELS
 from charts.labels_portfolio import PORTFOLIO_LABELS
 from queries.registry import METRICS
@@ -73,6 +74,8 @@ LABELS: dict[str, tuple[str, str]] = {
 
 # the portfolio pages' labels live in their own module (parallel edits stay apart)
 LABELS.update(PORTFOLIO_LABELS)
+# the collections pages' labels likewise
+LABELS.update(COLLECTIONS_LABELS)
 # the roll-rate, risk-driver and data pages' labels likewise
 LABELS.update(DRIVERS_LABELS)
 

@@ -294,6 +294,7 @@ EXTRA_METRICS += (
         (
             "plan_status",
             "loans",
+            "offers",
             "share_of_offers",
             "kept_due",
             "kept",

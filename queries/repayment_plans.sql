@@ -12,7 +12,8 @@
 --   day (an installment falling due after the cure and still unpaid 30 days later, with that day
 --   within the 90 and before any closing); due once cure day + 90 ≤ as-of. A loan cured by
 --   closing cannot re-default and counts as not re-defaulted.
--- Rates are NULL without a denominator; share_of_offers = loans / offers in the group.
+-- Rates are NULL without a denominator; offers = loans offered a plan in the group (both
+-- statuses), share_of_offers = loans / offers.
 -- Grain: one row per group value ('' or offer month YYYY-MM) and plan status.
 -- Parameters: $as_of, $filters, $period_start, $period_end (offer days; NULL = open), $by ('' or
 -- 'month'), $kept_months, $cure_days.
@@ -110,6 +111,7 @@ counts AS (
     GROUP BY ALL
 )
 SELECT group_value, plan_status, loans,
+       sum(loans) OVER (PARTITION BY group_value) AS offers,
        loans * 1.0 / sum(loans) OVER (PARTITION BY group_value) AS share_of_offers,
        kept_due, kept,
        CASE WHEN plan_status = 'agreed' THEN kept * 1.0 / nullif(kept_due, 0) END AS kept_rate,
