@@ -964,8 +964,10 @@ def build_rejects(con: duckdb.DuckDBPyConnection, states: list[FileState], impor
         delim = st.source.delimiter
         lines = st.malformed_lines
         for m in st.malformed:
-            fields = parse_line(m.text, delim)
-            shown = delim.join("[PII]" if i in pii_cols else v for i, v in enumerate(fields))
+            shown = m.text.rstrip("\r\n")
+            if pii_cols:  # only then re-split the line (quoting may differ from the original)
+                fields = parse_line(m.text, delim)
+                shown = delim.join("[PII]" if i in pii_cols else v for i, v in enumerate(fields))
             rows.append(
                 (
                     import_id,
