@@ -1,0 +1,318 @@
+"""Server-side query time of every page, and the browser's time to the first chart.
+
+Which queries a page runs is not declared here: every page of ui.navigation.SECTIONS is run
+through streamlit.testing's AppTest with default filters, and the calls it makes to
+`queries.run` / `queries.lookup` (what ui.data's cached metric()/lookup() call) are recorded,
+with st.cache_data cleared before each page. So the list stays true when pages change.
+
+Each page's recorded calls are then timed outside Streamlit, in a fresh process per page:
+- cold: a new process opens a new read-only connection on the database file and runs the
+  page's calls once (connect included). The OS page cache is not dropped (that needs root
+  tricks on a shared machine), so "cold" means cold DuckDB, warm disk.
+- warm: the same calls again on that connection, `warm_runs` times; the median total.
+No st.cache_data in between: this is the cost of a cache miss, which every new filter is.
+
+Time to first chart: `streamlit run dashboard.py` on the database, headless Chromium, from
+navigation start to the first drawn plotly chart ([data-testid="stPlotlyChart"] .main-svg) on
+the overview page, in a fresh browser context each time, after one load that warms the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+
+
+def page_files() -> list[tuple[str, str]]:
+    """(url path, file) of every page in the navigation, in menu order."""
+    from ui.navigation import SECTIONS
+
+    return [(url, path) for entries in SECTIONS.values() for path, _, _, url in entries]
+
+
+def record_calls(db: Path, timeout: float = 300) -> dict[str, dict[str, Any]]:
+    """Run every page through AppTest on `db`; per page: its query calls, script time, errors.
+
+    Runs in this process (call it in a child process: it sets LEDGER_DB and patches queries).
+    """
+    os.environ["LEDGER_DB"] = str(db)
+    sys.path.insert(0, str(REPO))
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import queries
+
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+    real_run, real_lookup = queries.run, queries.lookup
+
+    def run(con: Any, name: str, **params: Any) -> Any:
+        calls.append(("metric", name, params))
+        return real_run(con, name, **params)
+
+    def lookup(con: Any, name: str, **params: Any) -> Any:
+        calls.append(("lookup", name, params))
+        return real_lookup(con, name, **params)
+
+    queries.run, queries.lookup = run, lookup  # type: ignore[assignment]
+    out: dict[str, dict[str, Any]] = {}
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=timeout)
+    at.run()
+    for url, path in page_files():
+        if not (REPO / path).is_file():
+            out[url] = {"file": path, "missing": True, "calls": [], "errors": []}
+            continue
+        st.cache_data.clear()
+        calls.clear()
+        started = time.perf_counter()
+        errors: list[str] = []
+        try:
+            at.switch_page(path).run()
+            errors = [str(e.message)[:300] for e in at.exception]
+        except Exception as exc:  # a page that fails is reported, not fatal to the benchmark
+            errors = [f"{type(exc).__name__}: {exc}"[:300]]
+        out[url] = {
+            "file": path,
+            "script_s": round(time.perf_counter() - started, 3),
+            "calls": list(calls),
+            "errors": errors,
+        }
+    return out
+
+
+def time_calls(
+    db: Path, calls: list[tuple[str, str, dict[str, Any]]], warm_runs: int
+) -> dict[str, Any]:
+    """Cold (new connection, first run) and warm (median of `warm_runs` reruns) time of a page's
+    calls. Call it in a fresh process for an honest cold figure."""
+    sys.path.insert(0, str(REPO))
+    import queries
+    from ledger.db import connect
+
+    def once(con: Any) -> list[float]:
+        took = []
+        for kind, name, params in calls:
+            started = time.perf_counter()
+            (queries.run if kind == "metric" else queries.lookup)(con, name, **params)
+            took.append(time.perf_counter() - started)
+        return took
+
+    started = time.perf_counter()
+    con = connect(db, read_only=True)
+    connect_s = time.perf_counter() - started
+    try:
+        cold = once(con)
+        warm_runs_ = [once(con) for _ in range(max(warm_runs, 1))]
+    finally:
+        con.close()
+    warm_each = [statistics.median(r[i] for r in warm_runs_) for i in range(len(calls))]
+    slowest = max(range(len(calls)), key=lambda i: warm_each[i]) if calls else None
+    return {
+        "calls": len(calls),
+        "connect_ms": round(connect_s * 1000, 1),
+        "cold_ms": round((connect_s + sum(cold)) * 1000, 1),
+        "warm_ms": round(statistics.median(sum(r) for r in warm_runs_) * 1000, 1),
+        "slowest": None
+        if slowest is None
+        else {
+            "query": f"{calls[slowest][0]}:{calls[slowest][1]}",
+            "warm_ms": round(warm_each[slowest] * 1000, 1),
+            "cold_ms": round(cold[slowest] * 1000, 1),
+        },
+        "per_call": [
+            {"query": f"{k}:{n}", "cold_ms": round(c * 1000, 1), "warm_ms": round(w * 1000, 1)}
+            for (k, n, _), c, w in zip(calls, cold, warm_each, strict=True)
+        ],
+    }
+
+
+def pages(db: Path, work: Path, warm_runs: int, fresh_process: bool = True) -> dict[str, Any]:
+    """Record every page's calls (one child process), then time each page in its own child
+    (or, with fresh_process=False, all pages in one child, each on a new connection)."""
+    work.mkdir(parents=True, exist_ok=True)
+    recorded = work / "page_calls.pkl"
+    _child("record", {"db": str(db), "out": str(recorded)})
+    with recorded.open("rb") as f:
+        per_page = pickle.load(f)
+    result: dict[str, Any] = {}
+    if not fresh_process:
+        todo = {u: i["calls"] for u, i in per_page.items() if not i.get("missing")}
+        calls_file = work / "calls_all.pkl"
+        with calls_file.open("wb") as f:
+            pickle.dump(todo, f)
+        timed = _child(
+            "time_all", {"db": str(db), "calls": str(calls_file), "warm_runs": warm_runs}
+        )
+    for url, info in per_page.items():
+        entry: dict[str, Any] = {"file": info["file"]}
+        if info.get("missing"):
+            entry["missing"] = True
+            result[url] = entry
+            continue
+        entry["script_s"] = info["script_s"]
+        entry["errors"] = info["errors"]
+        if fresh_process:
+            calls_file = work / f"calls_{url}.pkl"
+            with calls_file.open("wb") as f:
+                pickle.dump(info["calls"], f)
+            entry.update(
+                _child("time", {"db": str(db), "calls": str(calls_file), "warm_runs": warm_runs})
+            )
+        else:
+            entry.update(timed[url])
+        result[url] = entry
+    return result
+
+
+def _child(mode: str, args: dict[str, Any]) -> Any:
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), mode, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"page_timing {mode} failed:\n{proc.stderr[-3000:]}")
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{") or ln == "null"]
+    return json.loads(lines[-1]) if lines else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def first_chart(
+    db: Path, runs: int = 3, screenshot: Path | None = None, timeout_s: float = 180
+) -> dict[str, Any]:
+    """Milliseconds from navigation start to the first drawn chart on the overview page."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "dashboard.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env={**os.environ, "LEDGER_DB": str(db), "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("streamlit server did not start")
+            time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            def once(shot: Path | None = None) -> float:
+                ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+                page = ctx.new_page()
+                try:
+                    page.goto(url, wait_until="commit")
+                    handle = page.wait_for_function(
+                        f"() => document.querySelector('{CHART}') ? performance.now() : null",
+                        polling="raf",
+                        timeout=timeout_s * 1000,
+                    )
+                    ms = float(handle.json_value())
+                    if shot is not None:
+                        page.wait_for_selector(
+                            '[data-testid="stApp"][data-test-script-state="notRunning"]',
+                            timeout=timeout_s * 1000,
+                        )
+                        page.screenshot(path=str(shot))
+                    return ms
+                finally:
+                    ctx.close()
+
+            cold = once()
+            warm = [once(screenshot if i == runs - 1 else None) for i in range(runs)]
+            version = browser.version
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    return {
+        "chromium": version,
+        "first_load_ms": round(cold, 1),
+        "runs_ms": [round(v, 1) for v in warm],
+        "first_chart_ms": round(statistics.median(warm), 1),
+    }
+
+
+def _main(argv: list[str]) -> int:
+    mode, args = argv[0], json.loads(argv[1])
+    if mode == "record":
+        result = record_calls(Path(args["db"]))
+        with open(args["out"], "wb") as f:
+            pickle.dump(result, f)
+        print("null")
+    elif mode == "time":
+        with open(args["calls"], "rb") as f:
+            calls = pickle.load(f)
+        print(json.dumps(time_calls(Path(args["db"]), calls, int(args["warm_runs"]))))
+    elif mode == "time_all":
+        with open(args["calls"], "rb") as f:
+            per_page = pickle.load(f)
+        out = {
+            u: time_calls(Path(args["db"]), c, int(args["warm_runs"])) for u, c in per_page.items()
+        }
+        print(json.dumps(out))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))
