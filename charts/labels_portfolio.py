@@ -56,14 +56,16 @@ PORTFOLIO_LABELS: dict[str, tuple[str, str]] = {
     # changes
     "vs_prev_month": ("较上月", "vs previous month"),
     "yoy": ("同比", "YoY"),
+    "mom": ("环比", "MoM"),
+    "year_ago": ("12 个月前", "a year ago"),
     "points": ("个百分点", "pp"),
     "no_comparison": ("无可比数据", "no comparison"),
     # overview
     "kpi_section_book": ("规模与损失", "Book and losses"),
     "kpi_section_rates": ("逾期率", "Overdue rates"),
     "movers_title": (
-        "变动最大的细分（DPD30+，较 12 个月前）",
-        "Segments that moved most (DPD30+, vs 12 months ago)",
+        "变动最大的细分（较 12 个月前）",
+        "Segments that moved most (vs 12 months ago)",
     ),
     "movers_none": (
         "没有可比较的细分（样本过小或缺少 12 个月前的数据）。",
@@ -86,6 +88,11 @@ PORTFOLIO_LABELS: dict[str, tuple[str, str]] = {
     "report_kpi": ("指标", "KPI"),
     "report_value": ("数值", "Value"),
     "report_png": ("图表 PNG", "Chart PNGs"),
+    "value": ("取值", "Value"),
+    "compared_with": ("对比", "vs"),
+    "change": ("变动", "Change"),
+    "movers_title_1m": ("变动最大的细分（较上月）", "Segments that moved most (vs previous month)"),
+    "all_kpis_table": ("全部关键指标（各月末）", "All KPIs by month-end"),
     "no_filters": ("无（全部贷款）", "none (whole book)"),
     "n_loans": ("笔", "loans"),
     # trends
