@@ -257,7 +257,8 @@ def _after_default(
     rem = remaining - np.where(bp, bp_amt, 0)
     months = np.where(u[:, 6] < 0.5, 3, 6)
     kept = u[:, 7] < 0.55
-    n_paid = np.where(kept, months, 1 + (u[:, 8] * (months - 1)).astype(np.int64))
+    # Broken plans break early: one or two instalments, then nothing.
+    n_paid = np.where(kept, months, 1 + (u[:, 8] * 2).astype(np.int64))
     first = ds + plan_j + 3 + (u[:, 9] * 8).astype(np.int64)
     base = rem // months
     for t in range(MAX_PLAN):

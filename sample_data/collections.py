@@ -94,23 +94,25 @@ MIX = {
     IVR: (
         (NO_ANSWER, UNREACHABLE, CONTACTED, PTP, REFUSED),
         (0.50, 0.10, 0.29, 0.06, 0.05),
-        (0.55, 0.25, 0.11, 0.03, 0.06),
+        (0.58, 0.27, 0.08, 0.02, 0.05),
     ),
     PHONE: (
         (NO_ANSWER, UNREACHABLE, WRONG_PARTY, CONTACTED, PTP, REFUSED),
         (0.40, 0.08, 0.03, 0.32, 0.10, 0.07),
-        (0.45, 0.22, 0.05, 0.15, 0.05, 0.08),
+        (0.50, 0.28, 0.06, 0.08, 0.03, 0.05),
     ),
     VISIT: ((VISITED, CONTACTED, PTP, REFUSED), (0.35, 0.25, 0.25, 0.15), (0.35, 0.25, 0.25, 0.15)),
 }
 AGENCY_MIX = (
     (NO_ANSWER, UNREACHABLE, WRONG_PARTY, CONTACTED, PTP, REFUSED),
     (
-        (0.38, 0.15, 0.04, 0.27, 0.06, 0.10),
-        (0.42, 0.18, 0.05, 0.22, 0.05, 0.08),
-        (0.40, 0.15, 0.08, 0.24, 0.03, 0.10),
+        (0.40, 0.22, 0.05, 0.20, 0.05, 0.08),
+        (0.44, 0.24, 0.06, 0.15, 0.04, 0.07),
+        (0.42, 0.22, 0.09, 0.17, 0.03, 0.07),
     ),
 )
+# Borrowers about to pay pick up the phone: the mix of voice attempts in the days before a cure.
+COOPERATIVE = ((NO_ANSWER, UNREACHABLE, CONTACTED, PTP, REFUSED), (0.30, 0.03, 0.45, 0.17, 0.05))
 BURST_MIX = ((NO_ANSWER, UNREACHABLE, CONTACTED, PTP, REFUSED), (0.35, 0.05, 0.45, 0.03, 0.12))
 # Complaint chance per action by channel (agency actions use story.AGENCIES).
 COMPLAINT = {
@@ -239,6 +241,9 @@ def generate_actions(loans: Loans, beh: Behaviour, rng: np.random.Generator) -> 
     s_agency = beh.agency[si].astype(np.int64)
     visit = beh.visit_j[si, sk]
     amt_rem = amount[si, sk] - beh.partial_amt[si, sk]
+    # What the cure day's payment brings in: every installment settled that day (a catch-up).
+    same_day = beh.owed[si] & (beh.paid_off[si] == s_paid[:, None])
+    cure_pay = np.where(same_day, amount[si] - beh.partial_amt[si], 0).sum(axis=1)
 
     # The contact that produced each cure (trigger), chosen by the bucket the cure falls in.
     r = rng.random(S)
@@ -352,9 +357,19 @@ def generate_actions(loans: Loans, beh: Behaviour, rng: np.random.Generator) -> 
         ptp_j=np.where(is_ptp, cure_j[tseg] + ptp_gap, 0),
         cost=np.where(
             (trig_ch[tseg] == AGENCY) & (trig_out[tseg] == PAID),
-            _commission(amt_rem[tseg], s_agency[tseg]),
+            _commission(cure_pay[tseg], s_agency[tseg]),
             -1,
         ),
+    )
+    # An agency's cure after a promise is still booked as its collection, with the commission.
+    settle = tseg[m3[tseg] & (trig_out[tseg] == PTP)]
+    tpile.add(
+        settle,
+        cure_j[settle],
+        AGENCY,
+        outcome=PAID,
+        agency=s_agency[settle],
+        cost=_commission(cure_pay[settle], s_agency[settle]),
     )
     trig = tpile.done()
     cand = {f: np.concatenate([cand[f], trig[f]]) for f in cand}
@@ -363,7 +378,8 @@ def generate_actions(loans: Loans, beh: Behaviour, rng: np.random.Generator) -> 
     seg = cand["seg"]
     loan = si[seg]
     day = s_due[seg] + cand["j"]
-    out = _outcomes(cand, stop[seg], rng)
+    near = cured[seg] & (cand["j"] >= cure_j[seg] - 10)
+    out = _outcomes(cand, stop[seg], near, rng)
     acts = _finish(
         loan,
         day,
@@ -394,11 +410,13 @@ def _commission(amount: np.ndarray, agency: np.ndarray) -> np.ndarray:
 
 
 def _outcomes(
-    cand: dict[str, np.ndarray], stop: np.ndarray, rng: np.random.Generator
+    cand: dict[str, np.ndarray], stop: np.ndarray, near: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Outcome per action where a block did not fix it, by channel and borrower state."""
     out = cand["outcome"].copy()
     ch = cand["channel"]
+    sel = np.nonzero((out < 0) & near & np.isin(ch, (PHONE, IVR, AGENCY)))[0]
+    out[sel] = _pick(rng, len(sel), *COOPERATIVE)
     for c, (choices, p_pay, p_stop) in MIX.items():
         for flag, probs in ((False, p_pay), (True, p_stop)):
             sel = np.nonzero((out < 0) & (ch == c) & (stop == flag))[0]
