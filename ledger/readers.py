@@ -639,6 +639,9 @@ def _cell_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
+        # a date cell arrives as midnight: written as a date, it stays a date (no paid_at)
+        if value.time() == dt.time(0, 0):
+            return value.strftime("%Y-%m-%d")
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -61,6 +61,7 @@ from ledger.values import (
     EXAMPLES,
     amount_expr,
     date_expr,
+    format_has_time,
     has_time_expr,
     install_macros,
     int_expr,
@@ -304,6 +305,7 @@ class _Builder:
         for f in self.spec.fields:
             r = f"l1.r_{f.name}"
             fmt = self.param(f"fmt_{f.name}", fmts[f.name])[1:] if f.name in fmts else None
+            vouch_paid = f.name in fmts and format_has_time(fmts[f.name])
             if f.kind == "id":
                 if f.name in HASHED_IDS:
                     out.append(
@@ -321,12 +323,11 @@ class _Builder:
                 out.append(f"{date_expr(r, fmt)} AS v_{f.name}")
             elif f.kind == "paid":
                 out.append(f"{date_expr(r, fmt)} AS v_{f.name}")
-                out.append(
-                    f"CASE WHEN {has_time_expr(r, fmt)} THEN {ts_expr(r, fmt)} END AS v_paid_at"
-                )
+                timed = has_time_expr(r, fmt, vouch_paid)
+                out.append(f"CASE WHEN {timed} THEN {ts_expr(r, fmt)} END AS v_paid_at")
             elif f.kind == "timestamp":
                 out.append(f"{ts_expr(r, fmt)} AS v_{f.name}")
-                out.append(f"{has_time_expr(r, fmt)} AS t_{f.name}")
+                out.append(f"{has_time_expr(r, fmt, True)} AS t_{f.name}")
             elif f.kind == "amount":
                 scale = 4 if f.name == "cost" else 2
                 unit = self.param(f"unit_{f.name}", units[f.name])[1:] if f.name in units else None

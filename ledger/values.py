@@ -47,12 +47,17 @@ def ts_expr(raw: str, fmt_param: str | None) -> str:
     return f"ledger_ts({raw})"
 
 
-def has_time_expr(raw: str, fmt_param: str | None) -> str:
-    """Whether the text carries a time of day. A mapping format for the column vouches for the
-    text as it is (an export that has only dates for actions can say so)."""
-    if fmt_param:
+def has_time_expr(raw: str, fmt_param: str | None, vouch: bool) -> str:
+    """Whether the text carries a time of day. When `vouch`, text read by the mapping's format
+    counts as a time too (a format with %H, or an export that has only dates for actions and
+    says so in its mapping)."""
+    if fmt_param and vouch:
         return f"(ledger_has_time({raw}) OR try_strptime({raw}, ${fmt_param}) IS NOT NULL)"
     return f"ledger_has_time({raw})"
+
+
+def format_has_time(formats: list[str]) -> bool:
+    return any(d in f for f in formats for d in ("%H", "%I", "%M", "%S", "%T", "%R", "%X", "%c"))
 
 
 def amount_expr(raw: str, unit_param: str | None) -> str:

@@ -17,12 +17,10 @@ CREATE OR REPLACE TEMP MACRO ledger_text(x) AS
              OR suffix(x, ' ') OR suffix(x, chr(9)) OR suffix(x, chr(10)) OR suffix(x, chr(13))
              OR suffix(x, chr(160)) OR suffix(x, chr(12288)) OR suffix(x, chr(65279))
              OR suffix(x, chr(8203))
-            THEN list_filter(
-                [trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)
-                         || chr(65279) || chr(8203))],
-                lambda s: s <> '' AND lower(s) NOT IN (
-                    'null', 'none', 'nan', 'nat', 'n/a', '#n/a', '\n', '-', '--', '—', '/',
-                    '0000-00-00', '0000-00-00 00:00:00'))[1]
+            THEN nullif(regexp_replace(
+                trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)
+                        || chr(65279) || chr(8203)),
+                '^(?i:null|none|nan|nat|n/a|#n/a|\\n|-|--|—|/|0000-00-00( 00:00:00)?)$', ''), '')
         WHEN strlen(x) <= 19 AND lower(x) IN (
                 'null', 'none', 'nan', 'nat', 'n/a', '#n/a', '\n', '-', '--', '—', '/',
                 '0000-00-00', '0000-00-00 00:00:00')
