@@ -1,7 +1,8 @@
 """The shared sidebar: language, as-of month-end, period, basis and segment filters.
 
-Every widget is bound to the URL (bind="query-params"), so a copied link reproduces the view,
-across pages too. The widget key is the query parameter's name.
+Every widget is bound to the URL, so a copied link reproduces the view, across pages too; the
+widget key is the query parameter's name. Translated choices go through ui.bound.choice, which
+keeps their code in the URL (bind="query-params" would keep the translated label).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import streamlit as st
 
 from charts.i18n import segment_label, t
 from ui import data
+from ui.bound import choice
 from ui.state import View, set_view
 
 FIXED_SEGMENTS = ("product", "region", "risk_grade", "acquisition_channel", "credit_band")
@@ -27,47 +29,41 @@ def _months_before(as_of: date, months: int) -> date:
 
 def render_sidebar() -> View:
     side = st.sidebar
-    lang = side.segmented_control(
+    # translated choices are kept in the URL by their code (ui/bound.py): ?lang=en&basis=count
+    lang = choice(
+        side.segmented_control,
         "语言 / Language",
-        options=["zh", "en"],
+        ["zh", "en"],
         default="zh",
         format_func=lambda v: "中文" if v == "zh" else "English",
         key="lang",
-        bind="query-params",
         required=True,
     )
-    lang = lang or "zh"
     month_ends = [
         d.isoformat() for d in pd.to_datetime(data.lookup("month_ends").month_end).dt.date
     ]
     as_of_text = side.selectbox(t("as_of", lang), month_ends, key="asof", bind="query-params")
     as_of = date.fromisoformat(as_of_text)
-    period = (
-        side.segmented_control(
-            t("period", lang),
-            options=list(PERIOD_MONTHS),
-            default="24",
-            format_func=lambda v: (
-                t("all", lang) if v == "all" else f"{v}{'个月' if lang == 'zh' else 'm'}"
-            ),
-            key="months",
-            bind="query-params",
-            required=True,
-        )
-        or "24"
+    period = choice(
+        side.segmented_control,
+        t("period", lang),
+        list(PERIOD_MONTHS),
+        default="24",
+        format_func=lambda v: (
+            t("all", lang) if v == "all" else f"{v}{'个月' if lang == 'zh' else 'm'}"
+        ),
+        key="months",
+        required=True,
     )
     months = None if period == "all" else int(period)
-    basis = (
-        side.segmented_control(
-            t("basis", lang),
-            options=["balance", "count"],
-            default="balance",
-            format_func=lambda v: t(f"basis_{v}", lang),
-            key="basis",
-            bind="query-params",
-            required=True,
-        )
-        or "balance"
+    basis = choice(
+        side.segmented_control,
+        t("basis", lang),
+        ["balance", "count"],
+        default="balance",
+        format_func=lambda v: t(f"basis_{v}", lang),
+        key="basis",
+        required=True,
     )
 
     side.markdown(f"**{t('filters', lang)}**")

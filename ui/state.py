@@ -31,8 +31,22 @@ def set_view(view: View) -> None:
 def current_view() -> View:
     """The view the sidebar built on this run (dashboard.py renders the sidebar first)."""
     view = st.session_state.get("_view")
+    if view is None and _leave_v1_pages_mode():
+        st.rerun()
     if view is None:
         raise RuntimeError(
             "the sidebar has not run: start the app with `streamlit run dashboard.py`"
         )
     return view
+
+
+def _leave_v1_pages_mode() -> bool:
+    """On a fresh server, Streamlit treats pages/ as a v1 multipage folder until st.navigation
+    has run once, so the first request for /data or /glossary runs that page file alone, without
+    dashboard.py. Switch the v1 mode off and rerun: the same URL then goes through navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        return True
+    return False
