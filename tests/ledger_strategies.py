@@ -43,6 +43,9 @@ SPECIAL_DISBURSEMENT_DAYS = [
     date(2024, 3, 1),
     date(2024, 1, 1),
     date(2023, 12, 1),
+    date(2024, 2, 3),  # due 2024-03-03 and -05-03: + 181 days is a month end (write-off day)
+    date(2024, 2, 2),
+    date(2024, 2, 4),
 ]
 MONTH_ENDS = [
     month_end(date(y, m, 1)) for y, m in [(2023, 12)] + [(2024, m) for m in range(1, 13)]
@@ -284,8 +287,9 @@ def collection_actions(
 ) -> list[dict]:
     days: list[date] = []
     for _ in range(draw(st.integers(0, 5))):
-        if payments and draw(st.booleans()):  # near a payment: probes the attribution window
-            pay_day = draw(st.sampled_from([d for d, _ in payments]))
+        if payments and draw(st.integers(0, 2)) > 0:  # near a payment: the attribution window
+            late = [d for d, _ in payments if d > installments[0]["due_date"]]
+            pay_day = draw(st.sampled_from(late or [d for d, _ in payments]))
             days.append(pay_day - timedelta(days=draw(st.sampled_from([0, 1, 6, 7, 8]))))
         else:
             due = draw(st.sampled_from([i["due_date"] for i in installments]))
@@ -381,11 +385,15 @@ def as_of_dates() -> st.SearchStrategy[date]:
 def ledgers_with_as_of(draw: Any, **kwargs: Any) -> tuple[dict[str, list[dict]], date]:
     ledger = draw(ledgers(**kwargs))
     as_of = draw(as_of_dates())
-    if draw(st.integers(0, 5)) == 0:  # sometimes right after one of the loans' activity
+    pick = draw(st.integers(0, 9))
+    if pick == 0:  # sometimes right at one of the loans' payments or due dates
         days = [r["paid_date"] for r in ledger["repayments"]] + [
             r["due_date"] for r in ledger["installments"]
         ]
         as_of = draw(st.sampled_from(days)) + timedelta(days=draw(st.sampled_from([-1, 0, 1])))
+    elif pick == 1:  # around a possible write-off day (due date + 181)
+        due = draw(st.sampled_from([r["due_date"] for r in ledger["installments"]]))
+        as_of = due + timedelta(days=draw(st.sampled_from([180, 181, 182])))
     return ledger, as_of
 
 

@@ -21,9 +21,14 @@ Gaps in METRICS.md are filled by the team's decisions (numbered as in the brief)
  8. one month-end row per loan from its disbursement month to the last month-end <= as-of.
 
 Where a metric says "closed by <day>" (entry rate, recovery curve, FPD) this module reads it as
-"has a closed_date on or before <day>" (any close_reason): the golden ledger's entry rates need
-exactly that (its loan L004, closed early by paying everything, keeps its installments in the
-denominator, while L006, closed by closed_date, drops out).
+"has a closed_date on or before <day> (any close_reason), or was written off by then": the golden
+ledger's entry rates need the closed_date part exactly (its loan L004, closed early by paying
+everything, keeps its installments in the denominator, while L006, closed by closed_date, drops
+out); a loan written off is out of collection for installments falling due later (a choice).
+
+A payment is a collection recovery (§9) when the loan was on book with DPD >= 1, or written off,
+at the end of the day before (§1: payments after a write-off are recoveries; a closed loan is not
+in collection). `recovery_dpd` selects the other readings for experiments.
 """
 
 from __future__ import annotations
@@ -232,6 +237,7 @@ class LoanRef:
                 per_day[paid] += money(p["amount"])
         self.payments_per_day: dict[date, Decimal] = dict(sorted(per_day.items()))
         self._cum_paid_cache: dict[date, Decimal] = {}
+        self._first_dpd_cache: dict[int, date | None] = {}
 
         self._compute_paid_off_dates()
         self._compute_terminal_event()
@@ -357,16 +363,27 @@ class LoanRef:
 
     # ---- helpers for the metrics -------------------------------------------------------------
     def closed_by(self, d: date) -> bool:
-        """Has the loan a closed_date on or before d (any close_reason)? See the module doc."""
-        return self.closed_date is not None and self.closed_date <= d
+        """A closed_date on or before d (any close_reason), or written off by d (module doc)."""
+        by_date = self.closed_date is not None and self.closed_date <= d
+        return by_date or (self.wo_date is not None and self.wo_date <= d)
+
+    def first_day_dpd_at_least(self, n: int) -> date | None:
+        """The first day (up to the as-of date) the loan was on book with DPD >= n."""
+        if n not in self._first_dpd_cache:
+            self._first_dpd_cache[n] = next(
+                (
+                    d
+                    for d in days_between(self.disbursed_date, self.as_of)
+                    if self.on_book(d) and self.raw_dpd(d) >= n
+                ),
+                None,
+            )
+        return self._first_dpd_cache[n]
 
     def ever_dpd_at_least(self, n: int, until: date) -> bool:
         """Was the loan on book with DPD >= n on some day up to `until`?"""
-        last = min(until, self.as_of)
-        return any(
-            self.on_book(d) and self.raw_dpd(d) >= n
-            for d in days_between(self.disbursed_date, last)
-        )
+        first = self.first_day_dpd_at_least(n)
+        return first is not None and first <= until
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,13 +402,13 @@ class Reference:
         as_of: date,
         settings: RefSettings | None = None,
         *,
-        recovery_dpd: str = "raw",
+        recovery_dpd: str = "on_book_or_wo",
     ) -> None:
         self.as_of = as_of
         self.s = settings or RefSettings()
         # Which DPD decides whether a payment is a collection recovery (METRICS.md §9 leaves
         # open whether a written-off or closed loan's DPD is its raw DPD or the table's 0):
-        # "raw" (§1's DPD), "on_book" (the state table's DPD), "on_book_or_wo".
+        # "on_book_or_wo" (module doc), "raw" (§1's DPD whatever the state), "on_book".
         self.recovery_dpd = recovery_dpd
         installments = defaultdict(list)
         for row in ledger.get("installments", ()):
