@@ -356,21 +356,33 @@ def cure_figure(cure: pd.DataFrame, lang: str) -> go.Figure | None:
     return fig
 
 
-def trend_figure(trend: pd.DataFrame, measure: str, lang: str) -> go.Figure | None:
-    """One line per channel over the months for one measure of channel_trend."""
+def trend_figure(
+    trend: pd.DataFrame, measure: str, lang: str, min_attempts: int = 0
+) -> go.Figure | None:
+    """One line per channel over the months for one measure of channel_trend. A month with
+    fewer than `min_attempts` attempts of a channel is not drawn (a rate on a handful of
+    attempts is noise); a channel with no month left is left out."""
     if trend.empty or measure not in trend.columns or trend[measure].isna().all():
         return None
     fig = go.Figure()
     kind = column_kind(measure)
     for channel in ordered_channels(trend["channel"]):
         rows = trend[trend["channel"] == channel].sort_values("month")
-        if rows[measure].isna().all():
+        values = (
+            [
+                None if _missing(n) or int(n) < min_attempts else v
+                for v, n in zip(_num(rows[measure]), rows["attempts"].tolist(), strict=True)
+            ]
+            if min_attempts
+            else _num(rows[measure])
+        )
+        if all(v is None for v in values):
             continue
         fig.add_trace(
             go.Scatter(
                 name=channel_label(channel, lang),
                 x=rows["month"],
-                y=_num(rows[measure]),
+                y=values,
                 mode="lines+markers",
                 line={"color": CHANNEL_COLORS.get(channel, PALETTE[-1])},
                 connectgaps=False,
@@ -652,6 +664,8 @@ def conduct_heatmap(
     else:
         z = z.sort_index()
         counts = counts.loc[z.index]
+    # colour by each rule's own scale (rules differ by orders of magnitude); text = the values
+    shade = z / z.max().replace(0, float("nan"))
     prefix = _VALUE_PREFIX.get(group, "")
     y = [label(prefix, v, lang) if prefix else str(v) for v in z.index]
     text = [
@@ -660,13 +674,15 @@ def conduct_heatmap(
     ]
     fig = go.Figure(
         go.Heatmap(
-            z=z.to_numpy(),
+            z=shade.to_numpy(),
             x=[label("rule_", r, lang) for r in RULES],
             y=y,
             text=text,
             texttemplate="%{text}",
             colorscale=[[0, "#ffffff"], [0.15, "#fde6d2"], [0.5, "#f29e4c"], [1, "#8a1f1f"]],
             showscale=False,
+            zmin=0,
+            zmax=1,
             hovertemplate="%{y} · %{x}<br>%{text} / 10k<extra></extra>",
             xgap=2,
             ygap=2,
@@ -743,17 +759,18 @@ def plan_outcome_figure(plans: pd.DataFrame, lang: str) -> go.Figure | None:
     return fig
 
 
-def plan_trend_figure(plans: pd.DataFrame, lang: str) -> go.Figure | None:
-    """Agreed plans by month offered: offers (bars) and kept / cured / re-defaulted (lines)."""
-    if plans.empty or "month" not in plans.columns:
+def plan_trend_figure(plans: pd.DataFrame, lang: str, by: str = "quarter") -> go.Figure | None:
+    """Agreed plans by month or quarter offered: offers (bars) and kept / cured /
+    re-defaulted (lines)."""
+    if plans.empty or by not in plans.columns:
         return None
-    agreed = plans[plans["plan_status"] == "agreed"].sort_values("month")
-    offers = plans.drop_duplicates("month").sort_values("month")
+    agreed = plans[plans["plan_status"] == "agreed"].sort_values(by)
+    offers = plans.drop_duplicates(by).sort_values(by)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
         go.Bar(
             name=t("rp_offered", lang),
-            x=offers["month"],
+            x=offers[by],
             y=offers["offers"],
             marker_color="#d0d4da",
             hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
@@ -768,7 +785,7 @@ def plan_trend_figure(plans: pd.DataFrame, lang: str) -> go.Figure | None:
         fig.add_trace(
             go.Scatter(
                 name=column_label(measure, lang),
-                x=agreed["month"],
+                x=agreed[by],
                 y=_num(agreed[measure]),
                 mode="lines+markers",
                 line={"color": color},
@@ -779,7 +796,9 @@ def plan_trend_figure(plans: pd.DataFrame, lang: str) -> go.Figure | None:
         )
     style(fig, height=360)
     fig.update_yaxes(tickformat=".0%", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(showgrid=False, secondary_y=True, title_text=t("rp_offered", lang))
+    fig.update_yaxes(
+        showgrid=False, secondary_y=True, title_text=t("rp_offered", lang), tickformat=",.0f"
+    )
     fig.update_xaxes(type="category")
     return fig
 
@@ -833,4 +852,6 @@ def kpi_text(value: object, kind: str, lang: str) -> str:
         return fmt_pct(float(value), 1)
     if kind == "money":
         return fmt_money(float(value), lang)
+    if kind == "ratio":
+        return f"{float(value):,.1f}"
     return fmt_count(float(value), lang)

@@ -252,6 +252,11 @@ COLLECTIONS_LABELS: dict[str, tuple[str, str]] = {
     "cd_top_agents": ("按投诉率排序的前 {n} 名催收员", "Top {n} agents by complaint rate"),
     "cd_trend_title": ("月度趋势", "Trend by month"),
     "cd_complaints_title": ("投诉（每万次催收）", "Complaints per 10,000 attempts"),
+    "cd_complaints_hint": (
+        "按渠道；某渠道当月催收少于 {n} 次时不画该点（几次催收上的比率只是噪声）。",
+        "By channel; a month with fewer than {n} attempts of a channel is not drawn (a rate "
+        "on a handful of attempts is noise).",
+    ),
     "cd_drill_title": ("违规明细", "Offending actions"),
     "cd_drill_rule": ("规则", "Rule"),
     "cd_drill_any": ("全部", "Any"),
@@ -268,7 +273,7 @@ COLLECTIONS_LABELS: dict[str, tuple[str, str]] = {
     "rp_cured": ("出催率", "Cured"),
     "rp_redefault": ("90 天再违约率", "Re-default in 90 days"),
     "rp_outcomes_title": ("方案结果", "What became of the plans"),
-    "rp_trend_title": ("按提供月", "By month offered"),
+    "rp_trend_title": ("按提供季度", "By quarter offered"),
     "rp_complaints_title": ("协商与非协商账户的投诉", "Complaints on plan and non-plan accounts"),
     "rp_complaints_hint": (
         "比较对象：期间内在 M3–M6 阶段被催收的账户（方案在此阶段提供）。",

@@ -1,7 +1,148 @@
-"""Placeholder while the page is built."""
+"""Conduct & complaints (合规): each rule of METRICS.md §10 beside the industry rule it encodes
+and its setting; counts and rates by channel, agency and agent; the trend; complaints per
+10,000 attempts; and a drill-down to the offending actions (ids only, no personal data)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-st.title("…")
+from charts import collections as cc
+from charts.i18n import fmt_count, metric_definition, t
+from ui import blocks, data, tables
+from ui.state import current_view
+
+view = current_view()
+lang = view.lang
+blocks.page_header("page_conduct", view, ("compliance", "conduct_actions"))
+
+period = {
+    "as_of": view.as_of,
+    "filters": list(view.filters),
+    "period_start": view.period_start,
+    "period_end": view.as_of,
+}
+settings = data.lookup("conduct_settings")
+if settings.empty:
+    blocks.empty_state(view)
+    st.stop()
+s = settings.iloc[0]
+setting_values = {
+    "outside_hours": {"start": s["contact_start"], "end": s["contact_end"]},
+    "over_connected_cap": {"cap": int(s["connected_call_cap"])},
+    "over_dial_cap": {"cap": int(s["dial_cap"])},
+    "non_borrower_contacts": {},
+    "complaints": {},
+}
+# compliance names the cap rules by what it counts (borrower-days)
+COUNTED_AS = {
+    "outside_hours": "outside_hours",
+    "over_connected_cap": "over_connected_cap_borrower_days",
+    "over_dial_cap": "over_dial_cap_borrower_days",
+    "non_borrower_contacts": "non_borrower_contacts",
+    "complaints": "complaints",
+}
+
+overall = data.metric("compliance", **period)
+if overall.empty or int(overall["attempts"].max() or 0) == 0:
+    blocks.empty_state(view)
+    st.stop()
+
+# --- each rule beside its setting ----------------------------------------------------------------
+st.subheader(t("cd_rules_title", lang), help=metric_definition("compliance", lang))
+for rule in cc.DRILL_RULES:
+    row = overall[overall["rule"] == COUNTED_AS[rule]].iloc[0]
+    with st.container(border=True):
+        text, count, rate = st.columns([4, 1, 1], vertical_alignment="center")
+        text.markdown(f"**{t('rule_' + rule, lang)}**  \n{t('rule_text_' + rule, lang)}")
+        text.caption(t("rule_setting_" + rule, lang).format(**setting_values[rule]))
+        count.metric(t("count_label", lang), fmt_count(row["count"], lang))
+        rate.metric(t("per_10k", lang), cc.kpi_text(row["per_10k_attempts"], "ratio", lang))
+tables.chart(None, overall, "compliance", view, "cd_overall")
+
+# --- by channel, agency or agent ------------------------------------------------------------------
+st.subheader(t("cd_by_title", lang), help=metric_definition("compliance", lang))
+by = (
+    st.segmented_control(
+        t("cd_by", lang),
+        options=["channel", "agency", "agent"],
+        default="agency",
+        format_func=lambda v: t(f"cd_by_{v}", lang),
+        key="cd_by",
+        bind="query-params",
+        required=True,
+    )
+    or "agency"
+)
+split = data.metric("compliance", **period, by=by)
+top = 20 if by == "agent" else None
+if top:
+    st.caption(t("cd_top_agents", lang).format(n=top))
+st.caption(t("cd_heatmap_hint", lang))
+tables.chart(cc.conduct_heatmap(split, by, lang, top), split, "compliance", view, "cd_split")
+
+# --- trend by month -------------------------------------------------------------------------------
+st.subheader(t("cd_trend_title", lang), help=metric_definition("compliance", lang))
+monthly = data.metric("compliance", **period, by="month")
+tables.chart(cc.conduct_trend_figure(monthly, lang), monthly, "compliance", view, "cd_trend")
+
+st.subheader(t("cd_complaints_title", lang), help=metric_definition("channel_trend", lang))
+window = int(s["attribution_window_days"])
+by_channel = data.metric("channel_trend", **period, window_days=window, bucket="")
+min_attempts = 500
+st.caption(t("cd_complaints_hint", lang).format(n=min_attempts))
+tables.chart(
+    cc.trend_figure(by_channel, "complaints_per_10k", lang, min_attempts),
+    by_channel,
+    "channel_trend",
+    view,
+    "cd_complaints",
+)
+
+# --- drill-down to the offending actions --------------------------------------------------------
+st.subheader(t("cd_drill_title", lang), help=metric_definition("conduct_actions", lang))
+dims = data.lookup("collection_dims")
+channels = cc.ordered_channels(dims.loc[dims["dimension"] == "channel", "value"])
+agencies = sorted(dims.loc[dims["dimension"] == "agency", "value"])
+pick_rule, pick_channel, pick_agency = st.columns(3)
+rule = pick_rule.selectbox(
+    t("cd_drill_rule", lang),
+    list(cc.DRILL_RULES),
+    format_func=lambda r: t(f"rule_{r}", lang),
+    key="cd_rule",
+    bind="query-params",
+)
+channel = pick_channel.selectbox(
+    t("channel", lang),
+    ["", *channels],
+    format_func=lambda c: t("cd_drill_any", lang) if c == "" else cc.channel_label(c, lang),
+    key="cd_ch",
+    bind="query-params",
+)
+agency = pick_agency.selectbox(
+    t("col_agency", lang),
+    ["", *agencies, "(none)"],
+    format_func=lambda a: t("cd_drill_any", lang) if a == "" else cc.label("agency_", a, lang),
+    key="cd_ag",
+    bind="query-params",
+)
+limit = 5000
+offending = data.metric(
+    "conduct_actions", **period, rule=rule, channel=channel, agency=agency, agent="", limit=limit
+)
+if offending.empty:
+    st.info(t("cd_no_breach", lang), icon=":material/verified_user:")
+else:
+    total = int(offending["rows_total"].iloc[0])
+    st.caption(t("cd_drill_shown", lang).format(total=f"{total:,}", shown=f"{len(offending):,}"))
+    drill_view = replace(
+        view,
+        filters=(
+            *view.filters,
+            f"rule={rule}",
+            *([f"channel={channel}"] if channel else []),
+            *([f"agency={agency}"] if agency else []),
+        ),
+    )
+    tables.table(offending, "conduct_actions", drill_view, key="cd_drill", height=420)

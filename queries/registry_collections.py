@@ -308,7 +308,7 @@ EXTRA_METRICS += (
         ),
         (
             *PERIOD,
-            Param("by", "choice", "", "add a column", ("", "month")),
+            Param("by", "choice", "", "add a column", ("", "month", "quarter")),
             Param("kept_months", "int", 3, "30-day windows with a payment for a plan kept"),
             Param("cure_days", "int", 180, "days after agreement within which a plan cures"),
         ),

@@ -14,9 +14,9 @@
 --   closing cannot re-default and counts as not re-defaulted.
 -- Rates are NULL without a denominator; offers = loans offered a plan in the group (both
 -- statuses), share_of_offers = loans / offers.
--- Grain: one row per group value ('' or offer month YYYY-MM) and plan status.
--- Parameters: $as_of, $filters, $period_start, $period_end (offer days; NULL = open), $by ('' or
--- 'month'), $kept_months, $cure_days.
+-- Grain: one row per group value ('', offer month YYYY-MM or quarter YYYY-Qn) and plan status.
+-- Parameters: $as_of, $filters, $period_start, $period_end (offer days; NULL = open), $by ('',
+-- 'month' or 'quarter'), $kept_months, $cure_days.
 WITH offers AS (
     SELECT loan_id,
            min(action_date) AS offered_date,
@@ -31,7 +31,10 @@ plans AS (
     SELECT loan_id,
            CASE WHEN agreed_date IS NULL THEN 'not_agreed' ELSE 'agreed' END AS plan_status,
            coalesce(agreed_date, offered_date) AS start_day,
-           CASE $by WHEN 'month' THEN strftime(offered_date, '%Y-%m') ELSE '' END AS group_value
+           CASE $by WHEN 'month' THEN strftime(offered_date, '%Y-%m')
+                    WHEN 'quarter' THEN strftime(offered_date, '%Y') || '-Q'
+                                        || CAST(quarter(offered_date) AS VARCHAR)
+                    ELSE '' END AS group_value
     FROM offers
     WHERE ($period_start::DATE IS NULL OR offered_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR offered_date <= $period_end::DATE)
