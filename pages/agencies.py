@@ -11,6 +11,7 @@ import streamlit as st
 from charts import collections as cc
 from charts.i18n import metric_definition, t
 from ui import blocks, data, tables
+from ui.bound import choice
 from ui.state import current_view
 
 view = current_view()
@@ -47,17 +48,14 @@ bucket = left.selectbox(
     key="ag_bucket",
     bind="query-params",
 )
-split = (
-    mid.segmented_control(
-        t("ag_curve_split", lang),
-        options=["agency", "month"],
-        default="agency",
-        format_func=lambda v: t("ag_curve_pooled" if v == "agency" else "ag_curve_monthly", lang),
-        key="ag_split",
-        bind="query-params",
-        required=True,
-    )
-    or "agency"
+split = choice(
+    mid.segmented_control,
+    t("ag_curve_split", lang),
+    ["agency", "month"],
+    key="ag_split",
+    default="agency",
+    format_func=lambda v: t("ag_curve_pooled" if v == "agency" else "ag_curve_monthly", lang),
+    required=True,
 )
 by = "month" if split == "month" else ""
 curve = data.metric("agency_recovery_curve", **period, bucket=bucket, by=by)
@@ -82,12 +80,13 @@ tables.chart(
 st.subheader(t("ag_agents_title", lang), help=metric_definition("agency_league", lang))
 agents = data.metric("agency_league", **period, window_days=window, level="agent")
 owners = sorted(agents["agency"].dropna().unique()) if not agents.empty else []
-owner = st.selectbox(
+owner = choice(
+    st.selectbox,
     t("ag_agents_filter", lang),
     ["", *owners],
-    format_func=lambda a: t("all", lang) if a == "" else cc.label("agency_", a, lang),
     key="ag_owner",
-    bind="query-params",
+    default="",
+    format_func=lambda a: t("all", lang) if a == "" else cc.label("agency_", a, lang),
 )
 if owner:
     agents = agents[agents["agency"] == owner]

@@ -10,6 +10,7 @@ import streamlit as st
 from charts import collections as cc
 from charts.i18n import metric_definition, metric_name, t
 from ui import blocks, data, tables
+from ui.bound import choice
 from ui.state import current_view
 
 view = current_view()
@@ -21,25 +22,25 @@ default_window = int(settings["attribution_window_days"].iloc[0]) if not setting
 min_size = int(settings["min_segment_size"].iloc[0]) if not settings.empty else 30
 windows = sorted({*cc.WINDOWS, default_window})
 left, right = st.columns([1, 2], vertical_alignment="bottom")
-bucket = left.selectbox(
+# choices stay in the URL by their code (ui/bound.py): ?ch_bucket=M3&ch_win=14
+bucket = choice(
+    left.selectbox,
     t("ch_bucket", lang),
     [*cc.BUCKETS, "all"],
-    index=cc.BUCKETS.index("M2"),
-    format_func=lambda b: t("all_buckets", lang) if b == "all" else b,
     key="ch_bucket",
-    bind="query-params",
+    default="M2",
+    format_func=lambda b: t("all_buckets", lang) if b == "all" else b,
 )
-window = (
-    right.segmented_control(
+window = int(
+    choice(
+        right.segmented_control,
         t("ch_window", lang),
-        options=windows,
-        default=default_window,
-        format_func=lambda w: f"{w}{'天' if lang == 'zh' else 'd'}",
+        [str(w) for w in windows],
         key="ch_win",
-        bind="query-params",
+        default=str(default_window),
+        format_func=lambda w: f"{w}{'天' if lang == 'zh' else 'd'}",
         required=True,
     )
-    or default_window
 )
 st.info(t("ch_same_bucket_note", lang), icon=":material/compare_arrows:")
 st.caption(t("ch_window_note", lang).format(w=window))
@@ -107,17 +108,14 @@ else:
 
 # --- trend by month within the bucket -------------------------------------------------------------
 st.subheader(t("ch_trend_title", lang), help=metric_definition("channel_trend", lang))
-measure = (
-    st.segmented_control(
-        t("ch_trend_measure", lang),
-        options=list(cc.TREND_MEASURES),
-        default=cc.TREND_MEASURES[0],
-        format_func=lambda m: cc.column_label(m, lang),
-        key="ch_measure",
-        bind="query-params",
-        required=True,
-    )
-    or cc.TREND_MEASURES[0]
+measure = choice(
+    st.segmented_control,
+    t("ch_trend_measure", lang),
+    list(cc.TREND_MEASURES),
+    key="ch_measure",
+    default=cc.TREND_MEASURES[0],
+    format_func=lambda m: cc.column_label(m, lang),
+    required=True,
 )
 trend = data.metric("channel_trend", **period, window_days=window, bucket=in_bucket)
 tables.chart(cc.trend_figure(trend, measure, lang), trend, "channel_trend", export_view, "ch_trend")

@@ -11,6 +11,7 @@ import streamlit as st
 from charts import collections as cc
 from charts.i18n import fmt_count, metric_definition, t
 from ui import blocks, data, tables
+from ui.bound import choice
 from ui.state import current_view
 
 view = current_view()
@@ -63,17 +64,14 @@ tables.chart(None, overall, "compliance", view, "cd_overall")
 
 # --- by channel, agency or agent ------------------------------------------------------------------
 st.subheader(t("cd_by_title", lang), help=metric_definition("compliance", lang))
-by = (
-    st.segmented_control(
-        t("cd_by", lang),
-        options=["channel", "agency", "agent"],
-        default="agency",
-        format_func=lambda v: t(f"cd_by_{v}", lang),
-        key="cd_by",
-        bind="query-params",
-        required=True,
-    )
-    or "agency"
+by = choice(
+    st.segmented_control,
+    t("cd_by", lang),
+    ["channel", "agency", "agent"],
+    key="cd_by",
+    default="agency",
+    format_func=lambda v: t(f"cd_by_{v}", lang),
+    required=True,
 )
 split = data.metric("compliance", **period, by=by)
 top = 20 if by == "agent" else None
@@ -106,26 +104,29 @@ dims = data.lookup("collection_dims")
 channels = cc.ordered_channels(dims.loc[dims["dimension"] == "channel", "value"])
 agencies = sorted(dims.loc[dims["dimension"] == "agency", "value"])
 pick_rule, pick_channel, pick_agency = st.columns(3)
-rule = pick_rule.selectbox(
+rule = choice(
+    pick_rule.selectbox,
     t("cd_drill_rule", lang),
     list(cc.DRILL_RULES),
-    format_func=lambda r: t(f"rule_{r}", lang),
     key="cd_rule",
-    bind="query-params",
+    default=cc.DRILL_RULES[0],
+    format_func=lambda r: t(f"rule_{r}", lang),
 )
-channel = pick_channel.selectbox(
+channel = choice(
+    pick_channel.selectbox,
     t("channel", lang),
     ["", *channels],
-    format_func=lambda c: t("cd_drill_any", lang) if c == "" else cc.channel_label(c, lang),
     key="cd_ch",
-    bind="query-params",
+    default="",
+    format_func=lambda c: t("cd_drill_any", lang) if c == "" else cc.channel_label(c, lang),
 )
-agency = pick_agency.selectbox(
+agency = choice(
+    pick_agency.selectbox,
     t("col_agency", lang),
     ["", *agencies, "(none)"],
-    format_func=lambda a: t("cd_drill_any", lang) if a == "" else cc.label("agency_", a, lang),
     key="cd_ag",
-    bind="query-params",
+    default="",
+    format_func=lambda a: t("cd_drill_any", lang) if a == "" else cc.label("agency_", a, lang),
 )
 limit = 5000
 offending = data.metric(
