@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -57,11 +58,15 @@ def _stale(db: Path) -> list[Path]:
 
 
 def remove_stale(db: Path) -> list[Path]:
-    """Delete half-built files (and their WAL) of imports that died; call with the lock held."""
+    """Delete what imports that died left (half-built file, its WAL, temporary folder); call
+    with the lock held, so that none of them belongs to a running import."""
     removed = []
     for p in _stale(db):
         with contextlib.suppress(FileNotFoundError):
-            p.unlink()
+            if p.is_dir():  # the temporary folder of transcoded files
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink()
             removed.append(p)
     return removed
 

@@ -968,7 +968,11 @@ def build_rejects(con: duckdb.DuckDBPyConnection, states: list[FileState], impor
             shown = m.text.rstrip("\r\n")
             if pii_cols:  # only then re-split the line (quoting may differ from the original)
                 fields = parse_line(m.text, delim)
-                shown = delim.join("[PII]" if i in pii_cols else v for i, v in enumerate(fields))
+                if len(fields) == st.source.ncols:
+                    kept = ["[PII]" if i in pii_cols else v for i, v in enumerate(fields)]
+                else:  # fields have shifted: keep only what looks like an id, code or number
+                    kept = [v if _PLAIN.fullmatch(v) else "[PII]" for v in fields]
+                shown = delim.join(kept)
             rows.append(
                 (
                     import_id,
@@ -989,3 +993,4 @@ def build_rejects(con: duckdb.DuckDBPyConnection, states: list[FileState], impor
 
 
 REASON_CODE = re.compile(r"^([a-z_]+):")
+_PLAIN = re.compile(r"[0-9A-Za-z_./:+-]{0,40}")
