@@ -38,9 +38,12 @@ from sample_data.writer import (
     SCHEMAS,
     TABLES,
     TableWriter,
+    _primitive,
     coded,
     dates,
     fixed_ids,
+    flags,
+    ints,
     money,
 )
 
@@ -78,11 +81,11 @@ def _loans_table(
             "borrower_id": fixed_ids("B", loans.borrower, borrower_width),
             "disbursed_date": dates(loans.disbursed),
             "principal": money(loans.principal),
-            "term_months": pa.array(loans.term.astype(np.int32)),
+            "term_months": ints(loans.term),
             "product": coded(loans.product, prod_names),
             "region": coded(loans.region, regions),
             "risk_grade": coded(loans.grade, story.GRADES),
-            "credit_score": pa.array(loans.score.astype(np.int32)),
+            "credit_score": ints(loans.score),
             "acquisition_channel": coded(loans.channel, channels),
             "borrower_type": coded(loans.repeat.astype(np.int8), btypes),
             "fin_edu": coded(loans.fin_edu.astype(np.int8), fin),
@@ -96,8 +99,8 @@ def _installments_table(loans: Loans, loan_ids: pa.Array) -> pa.Table:
     li, k = np.nonzero(np.arange(loans.due.shape[1])[None, :] < loans.term[:, None])
     return pa.table(
         {
-            "loan_id": loan_ids.take(pa.array(li)),
-            "installment_no": pa.array((k + 1).astype(np.int32)),
+            "loan_id": loan_ids.take(ints(li)),
+            "installment_no": ints(k + 1),
             "due_date": dates(loans.due[li, k]),
             "principal_due": money(loans.principal_due[li, k]),
             "interest_due": money(loans.interest_due[li, k]),
@@ -151,10 +154,10 @@ def _repayments_table(
     return pa.table(
         {
             "payment_id": fixed_ids("P", np.arange(first_id, first_id + len(loan)), width),
-            "loan_id": loan_ids.take(pa.array(loan)),
+            "loan_id": loan_ids.take(ints(loan)),
             "paid_date": dates(day),
             "amount": money(amt),
-            "installment_no": pa.array(inst.astype(np.int32), mask=inst == 0),
+            "installment_no": ints(inst, inst > 0),
         }
     )
 
@@ -164,8 +167,8 @@ def _actions_table(loan_ids: pa.Array, acts: Actions, first_id: int, width: int)
     return pa.table(
         {
             "action_id": fixed_ids("A", np.arange(first_id, first_id + len(acts)), width),
-            "loan_id": loan_ids.take(pa.array(acts.loan)),
-            "action_at": pa.array(acts.at, pa.timestamp("s")),
+            "loan_id": loan_ids.take(ints(acts.loan)),
+            "action_at": _primitive(pa.timestamp("s"), acts.at.astype(np.int64)),
             "channel": coded(acts.channel, CHANNELS),
             "agent_id": coded(acts.agent, AGENT_IDS),
             "agency": coded(acts.agency, AGENCY_NAMES),
@@ -173,7 +176,7 @@ def _actions_table(loan_ids: pa.Array, acts: Actions, first_id: int, width: int)
             "ptp_amount": money(acts.ptp_amt, has_ptp),
             "ptp_date": dates(acts.ptp_day, has_ptp),
             "cost": money(acts.cost),
-            "complaint": pa.array(acts.complaint),
+            "complaint": flags(acts.complaint),
             "contact_target": coded(acts.target, TARGETS),
         }
     )

@@ -116,6 +116,39 @@ def fixed_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     )
 
 
+def _primitive(
+    arrow_type: pa.DataType, values: np.ndarray, valid: np.ndarray | None = None
+) -> pa.Array:
+    """An Arrow array over a numpy buffer with an optional validity mask, built from buffers:
+    pyarrow's own masked conversion goes through pandas (a second of import, and slower)."""
+    validity = None
+    if valid is not None:
+        validity = pa.py_buffer(np.packbits(np.asarray(valid, dtype=bool), bitorder="little"))
+    null_count = -1 if valid is not None else 0
+    return pa.Array.from_buffers(
+        arrow_type, len(values), [validity, pa.py_buffer(values)], null_count=null_count
+    )
+
+
+def ints(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    return _primitive(pa.int32(), np.ascontiguousarray(values, dtype=np.int32), valid)
+
+
+def flags(values: np.ndarray) -> pa.Array:
+    bits = np.packbits(np.asarray(values, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+
+
+def strings(values: tuple[str, ...] | list[str]) -> pa.Array:
+    """A small string array from Python strings (buffers again: no pandas import)."""
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.concatenate([[0], np.cumsum([len(e) for e in encoded])]).astype(np.int32)
+    data = b"".join(encoded)
+    return pa.Array.from_buffers(
+        pa.string(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+
+
 def money(cents: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """Decimal(18, 2) from integer cents without any float step (the cents are the unscaled
     integer of the decimal)."""
@@ -123,23 +156,18 @@ def money(cents: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     two = np.empty((len(cents), 2), dtype=np.int64)
     two[:, 0] = cents
     two[:, 1] = cents >> 63  # sign extension into the high 64 bits
-    validity = None if valid is None else pa.array(valid, pa.bool_()).buffers()[1]
-    null_count = -1 if valid is not None else 0
-    return pa.Array.from_buffers(
-        MONEY, len(cents), [validity, pa.py_buffer(two)], null_count=null_count
-    )
+    return _primitive(MONEY, two, valid)
 
 
 def coded(codes: np.ndarray, vocabulary: tuple[str, ...] | list[str]) -> pa.Array:
     """Strings from small integer codes (negative = null)."""
-    codes = np.asarray(codes, dtype=np.int32)
-    indices = pa.array(codes, mask=codes < 0)
-    return pa.array(list(vocabulary), pa.string()).take(indices)
+    codes = np.ascontiguousarray(codes, dtype=np.int32)
+    indices = _primitive(pa.int32(), np.maximum(codes, 0), codes >= 0)
+    return strings(vocabulary).take(indices)
 
 
 def dates(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-    arr = np.asarray(days, dtype=np.int32)
-    return pa.array(arr, pa.date32(), mask=None if valid is None else ~np.asarray(valid))
+    return _primitive(pa.date32(), np.ascontiguousarray(days, dtype=np.int32), valid)
 
 
 class TableWriter:
