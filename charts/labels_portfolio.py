@@ -116,6 +116,7 @@ PORTFOLIO_LABELS: dict[str, tuple[str, str]] = {
     "fpd_chart": ("首期逾期率（按放款月）", "First payment default by cohort"),
     "fpd_grade_chart": ("首期逾期率按风险等级", "FPD by risk grade"),
     "fpd_threshold": ("FPD 天数", "FPD days"),
+    "cure_days_pick": ("回款观察天数 j（到期日后）", "Days j after the due date"),
     "cure_days_label": ("{j} 天内", "within {j} days"),
     "mature": ("已成熟", "mature"),
     "immature_note": (

@@ -19,6 +19,7 @@ from charts.i18n import segment_label, t
 from charts.portfolio import ordered_segments, select, since
 from ui import data
 from ui.blocks import chart_block, empty_state, page_header
+from ui.bound import choice
 from ui.sidebar import FIXED_SEGMENTS
 from ui.state import current_view
 
@@ -50,13 +51,11 @@ with left:
     )
 with right:
     cure_days = st.multiselect(
-        t("cure_chart", lang),
+        t("cure_days_pick", lang),
         CURE_DAYS,
         default=[7, 30],
-        format_func=lambda j: t("cure_days_label", lang).format(j=j),
         key="ew_cure",
         bind="query-params",
-        label_visibility="collapsed",
     )
     if not cure_days:
         st.info(t("pick_threshold", lang), icon=":material/tune:")
@@ -81,13 +80,13 @@ with left:
 with right:
     segments = ordered_segments(data.lookup("segment_values").segment, FIXED_SEGMENTS)
     a, b = st.columns(2)
-    by = a.selectbox(
+    by = choice(
+        a.selectbox,
         t("split_by", lang),
         segments,
-        index=segments.index("risk_grade") if "risk_grade" in segments else 0,
+        default="risk_grade",
         format_func=lambda s: segment_label(s, lang),
         key="ew_by",
-        bind="query-params",
     )
     n = b.selectbox(
         t("fpd_threshold", lang),

@@ -21,6 +21,7 @@ from charts.portfolio import (
 )
 from ui import data
 from ui.blocks import chart_block, empty_state, page_header
+from ui.bound import choice
 from ui.sidebar import FIXED_SEGMENTS
 from ui.state import current_view
 
@@ -63,13 +64,13 @@ else:
     )
 
     left, right = st.columns(2)
-    split_by = left.selectbox(
+    split_by = choice(
+        left.selectbox,
         t("split_by", lang),
         segments,
-        index=segments.index("risk_grade") if "risk_grade" in segments else 0,
+        default="risk_grade",
         format_func=lambda s: segment_label(s, lang),
         key="tr_by",
-        bind="query-params",
     )
     split_options = sorted(thresholds)
     split_threshold = right.selectbox(

@@ -15,6 +15,7 @@ from charts.vintage import (
 )
 from ui import data
 from ui.blocks import chart_block, empty_state, page_header
+from ui.bound import choice
 from ui.sidebar import FIXED_SEGMENTS
 from ui.state import current_view
 
@@ -36,40 +37,34 @@ threshold = a.selectbox(
     key="vt_n",
     bind="query-params",
 )
-mode = (
-    b.segmented_control(
-        t("vintage_mode", lang),
-        MODES,
-        default="curves",
-        format_func=lambda m: t(f"mode_{m}", lang),
-        key="vt_mode",
-        bind="query-params",
-        required=True,
-    )
-    or "curves"
+mode = choice(
+    b.segmented_control,
+    t("vintage_mode", lang),
+    MODES,
+    default="curves",
+    format_func=lambda m: t(f"mode_{m}", lang),
+    key="vt_mode",
+    required=True,
 )
 if mode == "curves":
-    axis = (
-        c.segmented_control(
-            t("x_axis", lang),
-            ("mob", "calendar"),
-            default="mob",
-            format_func=lambda x: t(f"axis_{x}", lang),
-            key="vt_x",
-            bind="query-params",
-            required=True,
-        )
-        or "mob"
+    axis = choice(
+        c.segmented_control,
+        t("x_axis", lang),
+        ("mob", "calendar"),
+        default="mob",
+        format_func=lambda x: t(f"axis_{x}", lang),
+        key="vt_x",
+        required=True,
     )
 elif mode == "grouped":
     segments = ordered_segments(data.lookup("segment_values").segment, FIXED_SEGMENTS)
-    by = c.selectbox(
+    by = choice(
+        c.selectbox,
         t("group_by", lang),
         segments,
-        index=segments.index("risk_grade") if "risk_grade" in segments else 0,
+        default="risk_grade",
         format_func=lambda s: segment_label(s, lang),
         key="vt_by",
-        bind="query-params",
     )
 
 if mode == "grouped":
