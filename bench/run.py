@@ -327,7 +327,9 @@ def _phases(marks: list[tuple[float, str]]) -> dict[str, float]:
     before its "read FILE" message; derivation steps are summed into one phase."""
     out: dict[str, float] = {}
     for (t0, start), (t1, end) in zip(marks, marks[1:], strict=False):
-        label = f"read {Path(end[5:]).name}" if end.startswith("read ") else start
+        label = end if end.startswith("read ") else start
+        if label.startswith("read "):
+            label = f"read {Path(label[5:]).name}"
         if label.startswith("deriving: done"):
             label = "after derivation (close, swap)"
         elif label.startswith("deriving"):
