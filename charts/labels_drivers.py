@@ -10,6 +10,7 @@ DRIVERS_LABELS: dict[str, tuple[str, str]] = {
     # states
     "state_M0": ("M0 正常", "M0 current"),
     "state_WO": ("核销", "Written off"),
+    "state_WO_short": ("核销", "WO"),
     "state_closed": ("结清", "Closed"),
     # roll rates
     "roll_mode": ("矩阵范围", "Matrix over"),
@@ -151,11 +152,23 @@ DRIVERS_LABELS: dict[str, tuple[str, str]] = {
     "table_loan_extras": ("贷款附加字段", "Extra loan columns"),
     "table_rejects": ("被拒记录", "Rejected rows"),
     "data_report_title": ("导入报告", "Import report"),
+    "data_report_help": (
+        "最近一次导入每张表读入、载入与拒绝的行数；读入 = 载入 + 拒绝。",
+        "Rows read, loaded and rejected per table in the last import; read = loaded + rejected.",
+    ),
+    "data_read": ("读入", "Read"),
+    "data_loaded": ("载入", "Loaded"),
+    "data_rejected": ("拒绝", "Rejected"),
+    "data_description": ("说明", "What it means"),
+    "data_example": ("示例（导入程序原文）", "Example (as the importer wrote it)"),
+    "data_file": ("文件", "File"),
+    "data_line": ("行号", "Line"),
+    "data_original": ("原始内容", "Original text"),
     "data_no_report": (
         "该数据库没有导入报告（未经导入程序构建）。",
         "This database has no import report (it was not built by the importer).",
     ),
-    "data_sources": ("来源文件", "Source files"),
+    "data_sources": ("来源文件明细", "Source files"),
     "data_rejects_title": ("被拒记录", "Rejected rows"),
     "data_no_rejects": ("最近一次导入没有被拒记录。", "The last import rejected no rows."),
     "data_reason": ("原因", "Reason"),
@@ -180,8 +193,87 @@ DRIVERS_LABELS: dict[str, tuple[str, str]] = {
     "data_importing": ("正在导入…", "Importing…"),
     "data_saving": ("正在保存上传文件…", "Saving the uploads…"),
     "data_imported": (
-        "导入完成，看板已切换到新数据。",
-        "Imported: the dashboard now shows the new data.",
+        "导入完成（数据观察日 {as_of}），看板已切换到新数据。",
+        "Imported (data as of {as_of}): the dashboard now shows the new data.",
     ),
+    "data_done": ("导入完成", "Import done"),
+    "data_failed": ("导入失败，现有数据未改变", "The import failed; the current data is unchanged"),
     "data_refused": ("导入被拒绝，现有数据未改变", "Import refused; the current data is unchanged"),
+    # reject reasons (ledger/validate.py REASONS; English as worded there)
+    "reason_missing_required_value": ("必填列为空", "A required column is empty"),
+    "reason_unparseable_date": ("日期或时间无法识别", "A date or timestamp that cannot be read"),
+    "reason_missing_time": (
+        "时间戳列只有日期、没有时刻",
+        "A timestamp column holding a date without a time of day",
+    ),
+    "reason_unparseable_amount": ("金额无法识别", "An amount that cannot be read"),
+    "reason_unparseable_number": ("数字无法识别", "A number that cannot be read"),
+    "reason_bad_installment_no": (
+        "期次不是不小于 1 的整数",
+        "Installment_no is not a whole number of at least 1",
+    ),
+    "reason_bad_term_months": (
+        "期数不是不小于 1 的整数",
+        "Term_months is not a whole number of at least 1",
+    ),
+    "reason_unparseable_bool": ("是/否列无法识别", "A yes/no column that cannot be read"),
+    "reason_unknown_channel": (
+        "催收渠道不在取值表中",
+        "A collection channel outside the vocabulary",
+    ),
+    "reason_unknown_outcome": (
+        "催收结果不在取值表中",
+        "A collection outcome outside the vocabulary",
+    ),
+    "reason_unknown_contact_target": (
+        "联系对象不在取值表中",
+        "A contact target outside the vocabulary",
+    ),
+    "reason_unknown_close_reason": (
+        "结清原因不在取值表中",
+        "A close reason outside the vocabulary",
+    ),
+    "reason_non_positive_principal": ("本金为零或负数", "Principal is zero or negative"),
+    "reason_negative_amount": (
+        "只应 ≥ 0 的金额为负",
+        "A negative amount where only ≥ 0 makes sense",
+    ),
+    "reason_reversal": ("负金额还款（冲正）", "A repayment with a negative amount (a reversal)"),
+    "reason_zero_amount": ("还款金额为零", "A repayment of zero"),
+    "reason_closed_before_disbursement": (
+        "结清日期早于放款日期",
+        "Closed_date before disbursed_date",
+    ),
+    "reason_amount_due_mismatch": (
+        "应还金额与本金+利息（+费用）不符",
+        "Amount_due disagrees with principal_due + interest_due (+ fee_due)",
+    ),
+    "reason_ptp_missing_amount_or_date": (
+        "承诺还款缺少金额或日期",
+        "A promise to pay without its amount or date",
+    ),
+    "reason_unknown_loan_id": (
+        "贷款编号不在本次导入或现有数据中",
+        "The loan_id is not a loan of this import or of the database",
+    ),
+    "reason_due_before_disbursement": (
+        "还款计划到期日早于放款日",
+        "An installment due before its loan was disbursed",
+    ),
+    "reason_paid_before_disbursement": (
+        "还款日期早于放款日",
+        "A repayment dated before its loan was disbursed",
+    ),
+    "reason_duplicate_key": (
+        "该行的主键在本次导入中已出现",
+        "The row's key appeared earlier in this import",
+    ),
+    "reason_wrong_field_count": (
+        "CSV 行的字段数与表头不符",
+        "A CSV line with more or fewer fields than the header",
+    ),
+    "reason_bad_quoting": (
+        "CSV 行的引号未正确闭合",
+        "A CSV line whose quotes do not close properly",
+    ),
 }

@@ -31,9 +31,11 @@ SHARE_SCALE = [
 DIFF_SCALE = [[0.0, "#1f5aa6"], [0.5, "#ffffff"], [1.0, "#d1553b"]]
 
 
-def state_label(state: str, lang: str) -> str:
-    """M0 reads as 'M0 (current)'; WO and closed are words."""
-    if state in ("WO", "closed", "M0"):
+def state_label(state: str, lang: str, *, short: bool = False) -> str:
+    """M0 reads as 'M0 current' (just M0 when short); WO and closed are words."""
+    if state == "WO" and short:
+        return t("state_WO_short", lang)
+    if state in ("WO", "closed") or (state == "M0" and not short):
         return t(f"state_{state}", lang)
     return state
 
@@ -60,26 +62,48 @@ def _money_or_count(value: float, basis: str, lang: str) -> str:
     return fmt_money(value, lang) if basis == "balance" else fmt_count(value, lang)
 
 
-def _matrix_axes(fig: go.Figure, lang: str) -> None:
+def _matrix_axes(fig: go.Figure, lang: str, *, compact: bool = False) -> None:
     fig.update_xaxes(
-        title_text=t("roll_to_state", lang), side="top", type="category", tickfont={"size": 12}
+        title_text=None if compact else t("roll_to_state", lang),
+        side="top",
+        type="category",
+        tickfont={"size": 11 if compact else 12},
+        tickangle=0,
+        showgrid=False,
+        zeroline=False,
     )
-    fig.update_yaxes(title_text=t("roll_from_state", lang), autorange="reversed", type="category")
+    fig.update_yaxes(
+        title_text=None if compact else t("roll_from_state", lang),
+        autorange="reversed",
+        type="category",
+        showgrid=False,
+        zeroline=False,
+    )
 
 
 def matrix_heatmap(
-    frame: pd.DataFrame, lang: str, *, height: int = 360, title: str | None = None
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    height: int = 360,
+    title: str | None = None,
+    compact: bool = False,
 ) -> go.Figure | None:
     """roll_matrix_average (or one side of roll_matrix_compare, renamed) as a heatmap with the
-    row share in each cell; the hover carries the loans or principal behind it."""
+    row share in each cell; the hover carries the loans or principal behind it. Compact (half
+    width, side by side): short state names, no colour bar, no axis titles."""
     if frame.empty or frame["share"].isna().all():
         return None
     basis = str(frame["basis"].iloc[0])
     shares = _grid(frame, "share")
     values = _grid(frame, "value")
     totals = _grid(frame, "row_total")
+    # a row without loans says so once, in its first cell
     text = [
-        [_share_text(shares.iat[i, j], values.iat[i, j]) for j in range(len(TO_STATES))]
+        [
+            _share_text(shares.iat[i, j], values.iat[i, j]) if j == 0 or totals.iat[i, j] else ""
+            for j in range(len(TO_STATES))
+        ]
         for i in range(len(FROM_STATES))
     ]
     hover = [
@@ -95,11 +119,11 @@ def matrix_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=shares.to_numpy(),
-            x=[state_label(s, lang) for s in TO_STATES],
-            y=[state_label(s, lang) for s in FROM_STATES],
+            x=[state_label(s, lang, short=compact) for s in TO_STATES],
+            y=[state_label(s, lang, short=compact) for s in FROM_STATES],
             text=text,
             texttemplate="%{text}",
-            textfont={"family": FONT, "size": 12},
+            textfont={"family": FONT, "size": 11 if compact else 12},
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
             colorscale=SHARE_SCALE,
@@ -107,17 +131,19 @@ def matrix_heatmap(
             zmax=1,
             xgap=2,
             ygap=2,
+            showscale=not compact,
             colorbar={"tickformat": ".0%", "thickness": 12, "len": 0.9},
             hoverongaps=False,
         )
     )
     style(fig, height=height)
     if title:
-        fig.update_layout(title={"text": title, "x": 0, "y": 0.98, "font": {"size": 14}})
-        fig.update_layout(margin={"t": 70})
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.98, "font": {"size": 14}}, margin={"t": 70}
+        )
     else:
         fig.update_layout(margin={"t": 50})
-    _matrix_axes(fig, lang)
+    _matrix_axes(fig, lang, compact=compact)
     return fig
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from charts.i18n import fmt_count, t
+from charts.i18n import LABELS, fmt_count, t
 from ledger.errors import ImportRefused
 from ui import blocks, data, uploads
+from ui.bound import choice
 from ui.state import current_view
 
 PAGE_SIZE = 50
@@ -68,26 +69,45 @@ c3.caption(t("data_tables_note", lang))
 c4.metric(t("data_rejects", lang), fmt_count(row_counts.get("rejects"), lang), border=True)
 c4.caption(t("data_rejects_note", lang))
 
+
 # --- rows per table, and the import report ----------------------------------------------------
+def _table_name(name: object) -> str:
+    return t(f"table_{name}", lang)
+
+
+def _reason(code: object) -> str:
+    return t(f"reason_{code}", lang) if f"reason_{code}" in LABELS else str(code)
+
+
+counts_cfg = {
+    "table_name": st.column_config.TextColumn(t("data_table", lang)),
+    "row_count": st.column_config.NumberColumn(t("data_rows", lang), format="localized"),
+    "read": st.column_config.NumberColumn(t("data_read", lang), format="localized"),
+    "loaded": st.column_config.NumberColumn(t("data_loaded", lang), format="localized"),
+    "rejected": st.column_config.NumberColumn(t("data_rejected", lang), format="localized"),
+}
+summary = data.lookup("import_summary")
+report_json = summary.report.iloc[0] if len(summary) else None
 left, right = st.columns(2)
 with left:
     st.subheader(t("data_rows_title", lang))
-    table = counts[["table_name", "row_count"]].rename(
-        columns={"table_name": t("data_table", lang), "row_count": t("data_rows", lang)}
+    shown = counts[["table_name", "row_count"]].assign(
+        table_name=counts.table_name.map(_table_name)
     )
-    table[t("data_table", lang)] = [t(f"table_{n}", lang) for n in counts.table_name]
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=counts_cfg)
     blocks.downloads(counts.drop(columns=["ord"]), "table_counts", view, key="dp_counts")
 with right:
-    st.subheader(t("data_report_title", lang))
-    summary = data.lookup("import_summary")
-    report = uploads.report_tables(summary.report.iloc[0] if len(summary) else None)
+    st.subheader(t("data_report_title", lang), help=t("data_report_help", lang))
+    report = uploads.report_tables(report_json)
     if report.empty:
         st.info(t("data_no_report", lang), icon=":material/info:")
     else:
-        st.dataframe(report, hide_index=True, width="stretch")
-        if len(summary):
-            st.caption(f"{t('data_sources', lang)}: {summary.sources.iloc[0]}")
+        shown = report.assign(table_name=report.table_name.map(_table_name))
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=counts_cfg)
+        files = uploads.report_files(report_json)
+        if not files.empty:
+            with st.expander(t("data_sources", lang)):
+                st.dataframe(files, hide_index=True, width="stretch")
 
 # --- rejects: per reason, then a browser --------------------------------------------------------
 st.subheader(t("data_rejects_title", lang))
@@ -96,43 +116,57 @@ if reasons.empty:
     st.success(t("data_no_rejects", lang), icon=":material/task_alt:")
 else:
     st.dataframe(
-        reasons.rename(
-            columns={
-                "table_name": t("data_table", lang),
-                "reason": t("data_reason", lang),
-                "records": t("data_records", lang),
-                "lines": t("data_lines", lang),
-            }
+        reasons.assign(
+            table_name=reasons.table_name.map(_table_name),
+            description=reasons.reason.map(_reason),
         ),
         hide_index=True,
         width="stretch",
+        column_order=["table_name", "reason", "description", "records", "lines", "example"],
+        column_config={
+            "table_name": st.column_config.TextColumn(t("data_table", lang)),
+            "reason": st.column_config.TextColumn(t("data_reason", lang)),
+            "description": st.column_config.TextColumn(t("data_description", lang)),
+            "records": st.column_config.NumberColumn(t("data_records", lang), format="localized"),
+            "lines": st.column_config.NumberColumn(t("data_lines", lang), format="localized"),
+            "example": st.column_config.TextColumn(t("data_example", lang)),
+        },
     )
     left, right = st.columns([3, 1])
-    reason = left.selectbox(
+    reason = choice(
+        left.selectbox,
         t("data_reason", lang),
         [""] + list(dict.fromkeys(reasons.reason)),
-        format_func=lambda r: r or t("all", lang),
+        format_func=lambda r: f"{r} · {_reason(r)}" if r else t("all", lang),
         key="dp_reason",
-        bind="query-params",
     )
     page_no = right.number_input(
         t("data_page", lang), min_value=1, value=1, step=1, key="dp_page", bind="query-params"
     )
-    rows = data.lookup(
-        "rejects_page", reason=reason, limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE
-    )
+    first_row = (int(page_no) - 1) * PAGE_SIZE
+    rows = data.lookup("rejects_page", reason=reason, limit=PAGE_SIZE, offset=first_row)
     if rows.empty:
         st.info(t("data_page_empty", lang), icon=":material/first_page:")
     else:
-        matching = int(rows.matching.iloc[0])
         st.caption(
             t("data_page_note", lang).format(
-                first=(int(page_no) - 1) * PAGE_SIZE + 1,
-                last=(int(page_no) - 1) * PAGE_SIZE + len(rows),
-                total=matching,
+                first=first_row + 1, last=first_row + len(rows), total=int(rows.matching.iloc[0])
             )
         )
-        st.dataframe(rows.drop(columns=["matching"]), hide_index=True, width="stretch")
+        st.dataframe(
+            rows.drop(columns=["matching"]).assign(table_name=rows.table_name.map(_table_name)),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "table_name": st.column_config.TextColumn(t("data_table", lang)),
+                "file": st.column_config.TextColumn(t("data_file", lang)),
+                "line": st.column_config.NumberColumn(t("data_line", lang), format="plain"),
+                "reason": st.column_config.TextColumn(t("data_reason", lang)),
+                "original_text": st.column_config.TextColumn(
+                    t("data_original", lang), width="large"
+                ),
+            },
+        )
         everything = data.lookup("rejects_page", reason=reason, limit=DOWNLOAD_LIMIT, offset=0)
         blocks.downloads(everything.drop(columns=["matching"]), "rejects", view, key="dp_rejects")
 
@@ -157,26 +191,22 @@ if st.button(
     with st.status(t("data_importing", lang), expanded=True) as box:
         bar = st.progress(0.0, text=t("data_saving", lang))
 
-        def progress(*args: object) -> None:
-            numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
-            text = " · ".join(str(a) for a in args if isinstance(a, str)) or None
-            if len(numbers) >= 2 and numbers[-1]:
-                bar.progress(min(max(numbers[-2] / numbers[-1], 0.0), 1.0), text=text)
-            elif len(numbers) == 1 and 0 <= numbers[0] <= 1:
-                bar.progress(float(numbers[0]), text=text)
-            elif text:
-                bar.progress(0.0, text=text)
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
         refused: str | None = None
         with tempfile.TemporaryDirectory(prefix="ledger_upload_") as folder:
             try:
                 paths = uploads.save_uploads(files, Path(folder))
-                import_paths(paths, data.db_path(), progress=progress)
+                report = import_paths(paths, data.db_path(), progress=progress)
             except (ImportRefused, uploads.UnsafeUpload) as exc:
                 refused = str(exc)
+            except Exception as exc:  # noqa: BLE001 - any failure leaves the database as it was
+                refused = f"{t('data_failed', lang)}: {exc}"
         if refused is None:
-            box.update(label=t("data_imported", lang), state="complete")
-            st.session_state["data_flash"] = t("data_imported", lang)
+            box.update(label=t("data_done", lang), state="complete")
+            as_of = report.as_of.isoformat() if report.as_of else "—"
+            st.session_state["data_flash"] = t("data_imported", lang).format(as_of=as_of)
             st.rerun()
         box.update(label=t("data_refused", lang), state="error")
     # the refusal exactly as the importer worded it; the database is unchanged

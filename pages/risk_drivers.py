@@ -8,6 +8,7 @@ from charts import drivers
 from charts.i18n import fmt_pct, metric_definition, segment_label, t
 from queries.registry_drivers import MEASURE_KINDS, measure_for
 from ui import blocks, data
+from ui.bound import choice
 from ui.state import current_view
 
 view = current_view()
@@ -20,30 +21,23 @@ values = data.lookup("segment_values")
 segments = list(dict.fromkeys(values.segment))
 
 
-def _default(name: str, fallback: int = 0) -> int:
-    return segments.index(name) if name in segments else min(fallback, len(segments) - 1)
-
-
 left, right = st.columns([3, 2], vertical_alignment="bottom")
-kind = (
-    left.segmented_control(
-        t("drivers_measure", lang),
-        options=list(MEASURE_KINDS),
-        default="dpd30",
-        format_func=lambda k: t(f"drivers_{k}", lang),
-        key="rd_measure",
-        bind="query-params",
-        required=True,
-    )
-    or "dpd30"
+kind = choice(
+    left.segmented_control,
+    t("drivers_measure", lang),
+    list(MEASURE_KINDS),
+    default="dpd30",
+    format_func=lambda k: t(f"drivers_{k}", lang),
+    key="rd_measure",
+    required=True,
 )
-segment = right.selectbox(
+segment = choice(
+    right.selectbox,
     t("drivers_segment", lang),
     segments,
-    index=_default("region"),
+    default="region",
     format_func=lambda s: segment_label(s, lang),
     key="rd_seg",
-    bind="query-params",
 )
 measure = measure_for(kind, view.basis)
 # FPD and ever-30 are read over the period's cohorts; DPD 30+ is a snapshot at the as-of date
@@ -83,21 +77,21 @@ else:
 
 st.subheader(t("drivers_crosstab_title", lang), help=metric_definition("segment_crosstab", lang))
 col_a, col_b = st.columns(2)
-segment_a = col_a.selectbox(
+segment_a = choice(
+    col_a.selectbox,
     t("drivers_rows", lang),
     segments,
-    index=_default("risk_grade"),
+    default="risk_grade",
     format_func=lambda s: segment_label(s, lang),
     key="rd_row",
-    bind="query-params",
 )
-segment_b = col_b.selectbox(
+segment_b = choice(
+    col_b.selectbox,
     t("drivers_cols", lang),
     segments,
-    index=_default("product", 1),
+    default="product",
     format_func=lambda s: segment_label(s, lang),
     key="rd_col",
-    bind="query-params",
 )
 if segment_a == segment_b:
     st.info(t("drivers_same_segment", lang), icon=":material/compare_arrows:")

@@ -10,6 +10,7 @@ import streamlit as st
 from charts import roll
 from charts.i18n import metric_definition, metric_name, segment_label, t
 from ui import blocks, data
+from ui.bound import choice
 from ui.state import current_view
 
 view = current_view()
@@ -33,25 +34,22 @@ pair_names = {
     if end <= view.as_of
 }
 left, right = st.columns([2, 3], vertical_alignment="bottom")
-mode = (
-    left.segmented_control(
-        t("roll_mode", lang),
-        options=["month", "window"],
-        default="month",
-        format_func=lambda v: t(f"roll_mode_{v}", lang),
-        key="rr_mode",
-        bind="query-params",
-        required=True,
-    )
-    or "month"
+mode = choice(
+    left.segmented_control,
+    t("roll_mode", lang),
+    ["month", "window"],
+    default="month",
+    format_func=lambda v: t(f"roll_mode_{v}", lang),
+    key="rr_mode",
+    required=True,
 )
 if mode == "month" and pair_names:
-    chosen = right.selectbox(
+    chosen = choice(
+        right.selectbox,
         t("roll_month_pair", lang),
         list(pair_names),
         format_func=pair_names.get,
         key="rr_month",
-        bind="query-params",
     )
     first = last = date.fromisoformat(chosen)
     window_text = t("roll_window_one", lang).format(pair=pair_names[chosen])
@@ -110,17 +108,14 @@ else:
 st.subheader(
     metric_name("roll_matrix_compare", lang), help=metric_definition("roll_matrix_compare", lang)
 )
-compare_by = (
-    st.segmented_control(
-        t("roll_compare_by", lang),
-        options=["cohort", "segment"],
-        default="cohort",
-        format_func=lambda v: t(f"roll_compare_{v}", lang),
-        key="rr_cmp",
-        bind="query-params",
-        required=True,
-    )
-    or "cohort"
+compare_by = choice(
+    st.segmented_control,
+    t("roll_compare_by", lang),
+    ["cohort", "segment"],
+    default="cohort",
+    format_func=lambda v: t(f"roll_compare_{v}", lang),
+    key="rr_cmp",
+    required=True,
 )
 params: dict[str, list] = {"cohorts_a": [], "cohorts_b": [], "filters_a": [], "filters_b": []}
 names = {"a": "A", "b": "B"}
@@ -156,13 +151,13 @@ else:
     values = data.lookup("segment_values")
     segments = list(dict.fromkeys(values.segment))
     col_s, col_a, col_b = st.columns(3)
-    segment = col_s.selectbox(
+    segment = choice(
+        col_s.selectbox,
         t("segment", lang),
         segments,
-        index=segments.index("product") if "product" in segments else 0,
+        default="product",
         format_func=lambda s: segment_label(s, lang),
         key="rr_seg",
-        bind="query-params",
     )
     options = values.loc[values.segment == segment, "value"].tolist()
     value_a = col_a.selectbox(
@@ -189,10 +184,10 @@ compare = data.metric(
     **params,
 )
 fig_a = roll.matrix_heatmap(
-    roll.compare_side(compare, "a"), lang, height=340, title=f"A · {names['a']}"
+    roll.compare_side(compare, "a"), lang, height=340, title=f"A · {names['a']}", compact=True
 )
 fig_b = roll.matrix_heatmap(
-    roll.compare_side(compare, "b"), lang, height=340, title=f"B · {names['b']}"
+    roll.compare_side(compare, "b"), lang, height=340, title=f"B · {names['b']}", compact=True
 )
 fig_diff = roll.diff_heatmap(compare, lang)
 if fig_a is None or fig_b is None or fig_diff is None:

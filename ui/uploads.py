@@ -134,3 +134,35 @@ def report_tables(report: str | None) -> pd.DataFrame:
             if isinstance(facts, dict):
                 rows.append({c: facts.get(c) for c in columns})
     return pd.DataFrame(rows, columns=columns)
+
+
+def report_files(report: str | None) -> pd.DataFrame:
+    """The import report's per-file facts (table, format, encoding, rows, personal data dropped
+    or hashed, columns ignored); empty when the report has none."""
+    columns = [
+        "file",
+        "table",
+        "format",
+        "encoding",
+        "read",
+        "loaded",
+        "rejected",
+        "pii_dropped",
+        "pii_hashed",
+        "ignored",
+    ]
+    try:
+        parsed = json.loads(report) if report else {}
+    except (TypeError, ValueError):
+        parsed = {}
+    files = parsed.get("files") if isinstance(parsed, dict) else None
+    rows = []
+    for facts in files if isinstance(files, list) else []:
+        if isinstance(facts, dict):
+            row = {c: facts.get(c) for c in columns}
+            for c in ("pii_dropped", "pii_hashed", "ignored"):
+                if isinstance(row[c], list):
+                    row[c] = ", ".join(str(v) for v in row[c])
+            row["file"] = PurePosixPath(str(row["file"]).replace("\\", "/")).name
+            rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
