@@ -107,13 +107,89 @@ def profile(db: Path, steps: list[str] | None = None, top: int = 6) -> list[dict
         shutil.rmtree(work, ignore_errors=True)
 
 
+def try_variant(db: Path, variant: Path) -> dict[str, Any]:
+    """Time a rewrite of one step against the step itself on a copy of `db`, and check that it
+    builds the same table (EXCEPT ALL both ways). `variant` is named STEP__LABEL.sql."""
+    import re
+
+    sys.path.insert(0, str(REPO))
+    from ledger.db import connect
+    from ledger.derive import DERIVE_DIR
+    from ledger.settings import load_settings
+    from ledger.sqlfile import sql_parameters
+
+    step = variant.stem.split("__")[0]
+    original = (DERIVE_DIR / f"{step}.sql").read_text(encoding="utf-8")
+    rewrite = variant.read_text(encoding="utf-8")
+    table = re.search(r"CREATE OR REPLACE TABLE (\w+)", original).group(1)
+    work = Path(tempfile.mkdtemp(prefix="bench_variant_"))
+    copy = work / "copy.duckdb"
+    shutil.copy(db, copy)
+    con = connect(copy)
+    try:
+        settings = load_settings()
+        as_of = con.execute("SELECT as_of FROM derive_settings").fetchone()[0]
+        values: dict[str, Any] = {
+            **settings.as_params(),
+            "as_of": as_of,
+            "min_segment_size": settings.min_segment_size,
+            "max_segment_values": settings.max_segment_values,
+            "vintage_thresholds": list(settings.vintage_thresholds),
+        }
+        timings = {}
+        for label, sql in (
+            ("original", original),
+            ("variant", rewrite),
+            ("original_again", original),
+        ):
+            if label == "variant":
+                con.execute(f"ALTER TABLE {table} RENAME TO {table}__orig")
+            elif label == "original_again":
+                con.execute(f"ALTER TABLE {table} RENAME TO {table}__variant")
+            started, cpu0 = time.perf_counter(), _cpu()
+            con.execute(sql, {n: values[n] for n in sql_parameters(sql)})
+            timings[label] = {
+                "wall_s": round(time.perf_counter() - started, 3),
+                "cpu_s": round(_cpu() - cpu0, 3),
+            }
+        only_orig = con.execute(
+            f"SELECT count(*) FROM (SELECT * FROM {table}__orig"
+            f" EXCEPT ALL SELECT * FROM {table}__variant)"
+        ).fetchone()[0]
+        only_variant = con.execute(
+            f"SELECT count(*) FROM (SELECT * FROM {table}__variant"
+            f" EXCEPT ALL SELECT * FROM {table}__orig)"
+        ).fetchone()[0]
+        return {
+            "step": step,
+            "file": variant.name,
+            **timings,
+            "rows_only_in_original": only_orig,
+            "rows_only_in_variant": only_variant,
+            "same": only_orig == 0 and only_variant == 0,
+        }
+    finally:
+        con.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True, help="a derived ledger database")
     parser.add_argument("--steps", default="", help="comma-separated step names (default all)")
     parser.add_argument("--top", type=int, default=6)
+    parser.add_argument(
+        "--variant",
+        type=Path,
+        action="append",
+        help="time a rewrite STEP__LABEL.sql against STEP (repeatable)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.variant:
+        for v in args.variant:
+            print(json.dumps(try_variant(args.db, v)))
+        return 0
     steps = [s for s in args.steps.split(",") if s] or None
     result = profile(args.db, steps, args.top)
     if args.json:
