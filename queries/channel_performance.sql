@@ -15,7 +15,11 @@ acts AS (
                  WHEN 'agent' THEN coalesce(agent_id, '(none)')
                  WHEN 'month' THEN strftime(action_date, '%Y-%m')
                  ELSE '' END AS group_value,
-        loan_id, rpc, is_ptp, ptp_due, ptp_kept, cost, complaint
+        loan_id, rpc, is_ptp,
+        -- a PTP is due (and can be kept) only once its date is observed at the chosen as-of
+        ptp_due AND ptp_date <= $as_of AS ptp_due,
+        ptp_kept AND ptp_date <= $as_of AS ptp_kept,
+        cost, complaint
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)

@@ -29,10 +29,16 @@ write_offs AS (
     GROUP BY ALL
 ),
 month_pairs AS (
+    -- from each segment's own first month-end on (a segment that starts later has no pairs
+    -- before it existed)
     SELECT DISTINCT CAST(last_day(month_end - INTERVAL 1 MONTH) AS DATE) AS from_month_end,
            month_end AS to_month_end, segment_value
-    FROM balances
-    WHERE month_end > (SELECT min(month_end) FROM balances)
+    FROM (
+        SELECT month_end, segment_value,
+               min(month_end) OVER (PARTITION BY segment_value) AS first_month_end
+        FROM balances
+    )
+    WHERE month_end > first_month_end
 ),
 steps AS (
     SELECT * FROM (VALUES ('M0', 'M1', 1), ('M1', 'M2', 2), ('M2', 'M3', 3), ('M3', 'M4', 4),
