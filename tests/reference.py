@@ -710,6 +710,7 @@ class Reference:
                         "bucket": self.bucket_at_action(action)
                         if action
                         else loan.state(day - ONE_DAY),
+                        "state_before": loan.state(day - ONE_DAY),
                     }
                 )
         return out
@@ -794,6 +795,76 @@ class Reference:
                 "cost_per_recovered": ratio(r["cost"], r["recovered"]),
                 "complaints": r["complaints"],
             }
+        return out
+
+    # ---- write-offs and what comes back after them (§1) -----------------------------------------
+    def recoveries_after_write_off(
+        self, start: date | None = None, end: date | None = None
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Payments on loans written off by the end of the day before, per (payment month,
+        credited channel): recovered amount and loans."""
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for att in self.attributions(start, end):
+            if att["state_before"] != "WO":
+                continue
+            row = out.setdefault(
+                (month_key(att["paid_date"]), att["channel"]),
+                {"recovered": Decimal(0), "loans": set()},
+            )
+            row["recovered"] += att["amount"]
+            row["loans"].add(att["loan_id"])
+        return {k: {"recovered": v["recovered"], "loans": len(v["loans"])} for k, v in out.items()}
+
+    def write_off_recovery(
+        self, start: date | None = None, end: date | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Per write-off month (write-offs in the period): loans, written-off principal, what
+        was paid on them while written off, and its share of the principal."""
+        out: dict[str, dict[str, Any]] = {}
+        for loan in self.loans.values():
+            wo = loan.wo_date
+            if wo is None or (start and wo < start) or (end and wo > end):
+                continue
+            row = out.setdefault(
+                month_key(wo), {"loans": 0, "written_off": Decimal(0), "recovered": Decimal(0)}
+            )
+            row["loans"] += 1
+            row["written_off"] += loan.wo_principal
+            row["recovered"] += sum(
+                (
+                    amount
+                    for day, amount in loan.payments_per_day.items()
+                    if loan.state(day - ONE_DAY) == "WO"
+                ),
+                Decimal(0),
+            )
+        for row in out.values():
+            row["rate"] = ratio(row["recovered"], row["written_off"])
+        return dict(sorted(out.items()))
+
+    def net_flow_to_loss(self) -> dict[date, Fraction | None]:
+        """Principal written off in month t / principal in M0 at the month-end 7 months before
+        (the product of the seven flow rates along the diagonal)."""
+        out = {}
+        for me in self.month_ends():
+            base = month_end(add_months(date(me.year, me.month, 1), -7))
+            written_off = sum(
+                (
+                    loan.wo_principal
+                    for loan in self.loans.values()
+                    if loan.wo_date is not None and month_end(loan.wo_date) == me
+                ),
+                Decimal(0),
+            )
+            current = sum(
+                (
+                    loan.outstanding(base)
+                    for loan in self.loans.values()
+                    if loan.state(base) == "M0"
+                ),
+                Decimal(0),
+            )
+            out[me] = ratio(written_off, current)
         return out
 
     # ---- §10 conduct ---------------------------------------------------------------------------

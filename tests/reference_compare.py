@@ -519,6 +519,69 @@ def compare_compliance(
     return diffs
 
 
+def compare_write_offs(con: Any, ref: Reference) -> Diffs:
+    diffs = Diffs()
+    rows = run(con, "write_offs", as_of=ref.as_of)
+    sql = {r["loan_id"]: r for r in rows}
+    want = {lid: loan for lid, loan in ref.loans.items() if loan.wo_date is not None}
+    diffs.keys("write_offs", sql, want)
+    for lid in set(sql) & set(want):
+        if sql[lid]["written_off_date"] != want[lid].wo_date:
+            diffs.add("write_offs.date", lid, sql[lid]["written_off_date"], want[lid].wo_date)
+        if not same_money(sql[lid]["written_off_principal"], want[lid].wo_principal):
+            diffs.add(
+                "write_offs.principal",
+                lid,
+                sql[lid]["written_off_principal"],
+                want[lid].wo_principal,
+            )
+    return diffs
+
+
+def compare_net_flow_to_loss(con: Any, ref: Reference) -> Diffs:
+    diffs = Diffs()
+    rows = run(con, "net_flow_to_loss", as_of=ref.as_of)
+    sql = {r["month_end"]: r for r in rows}
+    want = ref.net_flow_to_loss()
+    diffs.keys("net_flow_to_loss", sql, want)
+    for me in set(sql) & set(want):
+        if not same_rate(sql[me]["rate"], want[me]):
+            diffs.add("net_flow_to_loss.rate", me, sql[me]["rate"], want[me])
+    return diffs
+
+
+def compare_write_off_recoveries(
+    con: Any, ref: Reference, period: tuple[date | None, date | None] = (None, None)
+) -> Diffs:
+    diffs = Diffs()
+    start, end = period
+    rows = run(
+        con, "recoveries_after_write_off", as_of=ref.as_of, period_start=start, period_end=end
+    )
+    sql = {(r["month"], r["channel"]): r for r in rows}
+    want = ref.recoveries_after_write_off(start, end)
+    diffs.keys("recoveries_after_write_off", sql, want)
+    for key in set(sql) & set(want):
+        for f in ("recovered", "loans"):
+            if not same_money(sql[key][f], want[key][f]):
+                diffs.add(f"recoveries_after_write_off.{f}", key, sql[key][f], want[key][f])
+    rows = run(con, "write_off_recovery", as_of=ref.as_of, period_start=start, period_end=end)
+    sql = {r["write_off_month"]: r for r in rows}
+    want = ref.write_off_recovery(start, end)
+    diffs.keys("write_off_recovery", sql, want)
+    for key in set(sql) & set(want):
+        for f, g in (
+            ("loans", "loans"),
+            ("written_off_principal", "written_off"),
+            ("recovered", "recovered"),
+        ):
+            if not same_money(sql[key][f], want[key][g]):
+                diffs.add(f"write_off_recovery.{f}", key, sql[key][f], want[key][g])
+        if not same_rate(sql[key]["rate"], want[key]["rate"]):
+            diffs.add("write_off_recovery.rate", key, sql[key]["rate"], want[key]["rate"])
+    return diffs
+
+
 DERIVATION_CHECKS = {
     "installment_status": compare_installment_status,
     "loan_month": compare_loan_month,
@@ -540,6 +603,9 @@ METRIC_CHECKS = {
         con, ref, by_bucket=True
     ),
     "compliance": compare_compliance,
+    "write_offs": compare_write_offs,
+    "net_flow_to_loss": compare_net_flow_to_loss,
+    "write_off_recoveries": compare_write_off_recoveries,
 }
 
 
