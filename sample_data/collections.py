@@ -232,7 +232,6 @@ def generate_actions(loans: Loans, beh: Behaviour, rng: np.random.Generator) -> 
     j_hi = end - due
     seg_mask = beh.owed & (beh.paid_off > due) & (due < story.AS_OF) & (j_lo <= j_hi)
     si, sk = np.nonzero(seg_mask)
-    S = len(si)
     lo, hi = j_lo[si, sk], j_hi[si, sk]
     s_due = due[si, sk]
     s_paid = beh.paid_off[si, sk]
@@ -245,48 +244,10 @@ def generate_actions(loans: Loans, beh: Behaviour, rng: np.random.Generator) -> 
     same_day = beh.owed[si] & (beh.paid_off[si] == s_paid[:, None])
     cure_pay = np.where(same_day, amount[si] - beh.partial_amt[si], 0).sum(axis=1)
 
-    # The contact that produced each cure (trigger), chosen by the bucket the cure falls in.
-    r = rng.random(S)
-    lag4 = (rng.random(S) * 4).astype(np.int64)
+    # The contact that produced each cure (its trigger).
     cured = cure_j > 0
-    m1 = cured & (cure_j <= 31)
-    m2 = cured & (cure_j > 31) & (cure_j <= 61)
     m3 = cured & (cure_j > 61)
-    by_visit = m2 & (visit > 0) & (visit <= cure_j)
-    trig_ch = np.full(S, -1)
-    trig_out = np.full(S, PTP)
-    trig_lag = np.zeros(S, dtype=np.int64)
-    trig_ch = np.where(
-        m1,
-        np.select([r < 0.28, r < 0.38, r < 0.53, r < 0.90], [SMS, PUSH, IVR, PHONE], PHONE),
-        trig_ch,
-    )
-    trig_out = np.where(m1 & (r < 0.38), DELIVERED, trig_out)
-    trig_out = np.where(m1 & (r >= 0.90), CONTACTED, trig_out)
-    trig_lag = np.where(m1 & (r >= 0.38) & (r < 0.53), lag4 % 3, trig_lag)
-    trig_lag = np.where(m1 & (r >= 0.53) & (r < 0.90), lag4, trig_lag)
-    trig_lag = np.where(m1 & (r >= 0.90), lag4 % 2, trig_lag)
-    # Paying a day or two late is mostly forgetfulness: the reminder itself does it.
-    forgot = cured & (cure_j <= 2)
-    trig_ch = np.where(forgot, np.where(r < 0.7, SMS, PUSH), trig_ch)
-    trig_out = np.where(forgot, DELIVERED, trig_out)
-    trig_lag = np.where(forgot, 0, trig_lag)
-    other2 = m2 & ~by_visit
-    trig_ch = np.where(other2, np.select([r < 0.40, r < 0.55], [SMS, PUSH], IVR), trig_ch)
-    trig_out = np.where(other2 & (r < 0.55), DELIVERED, trig_out)
-    trig_lag = np.where(other2 & (r >= 0.55), lag4 % 3, trig_lag)
-    trig_ch = np.where(by_visit, VISIT, trig_ch)
-    trig_lag = np.where(by_visit, cure_j - visit, trig_lag)
-    trig_ch = np.where(m3, AGENCY, trig_ch)
-    trig_out = np.where(m3 & (r < 0.5), PAID, trig_out)
-    trig_lag = np.where(m3 & (r >= 0.5), 1 + lag4, trig_lag)
-    trig_j = np.maximum(cure_j - trig_lag, lo)
-    # Calls start on day 2 (day 1 is the reminder) and agencies take cases from M3 (day 62).
-    trig_j = np.maximum(
-        trig_j, np.select([trig_ch == AGENCY, np.isin(trig_ch, (IVR, PHONE))], [62, 2], 1)
-    )
-    trig_j = np.where(cured, np.minimum(trig_j, cure_j), 0)
-    trig_out = np.where(by_visit & (trig_j == cure_j), PAID, trig_out)
+    trig_ch, trig_out, trig_j = _triggers(cure_j, visit, lo, rng)
 
     pile = _Pile()
     # Fixed strategy: SMS, push and robot calls from day 1, in-house collectors in M1.
@@ -402,6 +363,58 @@ def generate_actions(loans: Loans, beh: Behaviour, rng: np.random.Generator) -> 
     )
     events = _payment_events(loans, beh, rng)
     return _sort(_concat(acts, events))
+
+
+def _triggers(
+    cure_j: np.ndarray, visit: np.ndarray, lo: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each episode that cures (cure_j > 0): the channel, outcome and day (j) of the contact
+    that produced the payment, chosen by the bucket the cure falls in. A day or two late is a
+    forgotten due date (the reminder does it); M1 cures follow a promise on the phone or robot
+    call; M2 cures follow the field visit when there was one; M3 cures are the agency's."""
+    size = len(cure_j)
+    r = rng.random(size)
+    lag4 = (rng.random(size) * 4).astype(np.int64)
+    cured = cure_j > 0
+    m1 = cured & (cure_j <= 31)
+    m2 = cured & (cure_j > 31) & (cure_j <= 61)
+    m3 = cured & (cure_j > 61)
+    by_visit = m2 & (visit > 0) & (visit <= cure_j)
+    trig_ch = np.full(size, -1)
+    trig_out = np.full(size, PTP)
+    trig_lag = np.zeros(size, dtype=np.int64)
+    trig_ch = np.where(
+        m1,
+        np.select([r < 0.28, r < 0.38, r < 0.53, r < 0.90], [SMS, PUSH, IVR, PHONE], PHONE),
+        trig_ch,
+    )
+    trig_out = np.where(m1 & (r < 0.38), DELIVERED, trig_out)
+    trig_out = np.where(m1 & (r >= 0.90), CONTACTED, trig_out)
+    trig_lag = np.where(m1 & (r >= 0.38) & (r < 0.53), lag4 % 3, trig_lag)
+    trig_lag = np.where(m1 & (r >= 0.53) & (r < 0.90), lag4, trig_lag)
+    trig_lag = np.where(m1 & (r >= 0.90), lag4 % 2, trig_lag)
+    # Paying a day or two late is mostly forgetfulness: the reminder itself does it.
+    forgot = cured & (cure_j <= 2)
+    trig_ch = np.where(forgot, np.where(r < 0.7, SMS, PUSH), trig_ch)
+    trig_out = np.where(forgot, DELIVERED, trig_out)
+    trig_lag = np.where(forgot, 0, trig_lag)
+    other2 = m2 & ~by_visit
+    trig_ch = np.where(other2, np.select([r < 0.40, r < 0.55], [SMS, PUSH], IVR), trig_ch)
+    trig_out = np.where(other2 & (r < 0.55), DELIVERED, trig_out)
+    trig_lag = np.where(other2 & (r >= 0.55), lag4 % 3, trig_lag)
+    trig_ch = np.where(by_visit, VISIT, trig_ch)
+    trig_lag = np.where(by_visit, cure_j - visit, trig_lag)
+    trig_ch = np.where(m3, AGENCY, trig_ch)
+    trig_out = np.where(m3 & (r < 0.5), PAID, trig_out)
+    trig_lag = np.where(m3 & (r >= 0.5), 1 + lag4, trig_lag)
+    trig_j = np.maximum(cure_j - trig_lag, lo)
+    # Calls start on day 2 (day 1 is the reminder) and agencies take cases from M3 (day 62).
+    trig_j = np.maximum(
+        trig_j, np.select([trig_ch == AGENCY, np.isin(trig_ch, (IVR, PHONE))], [62, 2], 1)
+    )
+    trig_j = np.where(cured, np.minimum(trig_j, cure_j), 0)
+    trig_out = np.where(by_visit & (trig_j == cure_j), PAID, trig_out)
+    return trig_ch, trig_out, trig_j
 
 
 def _commission(amount: np.ndarray, agency: np.ndarray) -> np.ndarray:

@@ -275,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         "--small", action="store_true", help=f"rebuild the committed sample in {SMALL_DIR}"
     )
     args = parser.parse_args(argv)
+    if args.loans < 1:
+        parser.error("--loans must be at least 1")
     started = time.perf_counter()
     if args.small:
         paths = build_small_sample()
