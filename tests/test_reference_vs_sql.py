@@ -348,6 +348,31 @@ def test_grouping_by_a_segment_equals_filtering_on_it(case):
     assert not problems, problems
 
 
+@st.composite
+def with_cohorts(draw):
+    ledger, as_of = draw(ledgers_with_as_of())
+    months = sorted({loan["disbursed_date"].replace(day=1) for loan in ledger["loans"]})
+    chosen = draw(st.lists(st.sampled_from(months), min_size=1, max_size=3, unique=True))
+    return ledger, as_of, chosen
+
+
+@deterministic(max(20, EXAMPLES // 10))
+@given(case=with_cohorts())
+def test_cohort_roll_matrix(case):
+    """METRICS.md §7 cohort roll rates: the matrix of the loans of some disbursement months."""
+    ledger, as_of, months = case
+    con = build(ledger, as_of)
+    chosen = {
+        loan["loan_id"]
+        for loan in ledger["loans"]
+        if loan["disbursed_date"].replace(day=1) in months
+    }
+    ref = reference_for(sub_ledger(ledger, chosen), as_of)
+    with query_params(cohorts=months):
+        diffs = compare_all(con, ref, ["roll_matrix"])
+    assert not diffs, report(diffs)
+
+
 # Found by the comparison (a segment's flow rates started at the book's first month); fixed.
 def test_flow_rate_by_segment_starts_with_the_segment():
     def loan(loan_id, disbursed, product):
