@@ -25,7 +25,9 @@ def _month(values: pd.Series) -> pd.Series:
 
 
 def _shade_immature(fig: go.Figure, x: pd.Series, mature: pd.Series, lang: str) -> None:
-    """Grey band from the first immature month to the last month, labelled."""
+    """Grey band from the first immature month to the last month, labelled; the x range is
+    pinned to the months shown (a shape would otherwise widen the autorange)."""
+    fig.update_xaxes(range=[x.min() - _HALF_MONTH, x.max() + _HALF_MONTH])
     immature = x[~mature.astype(bool)]
     if immature.empty:
         return
@@ -118,7 +120,7 @@ def entry_rate_figure(frame: pd.DataFrame, lang: str, basis: str) -> go.Figure:
         )
     )
     fig.update_layout(title={"text": t("entry_chart", lang)}, showlegend=False)
-    fig.update_xaxes(title_text=t("due_month", lang), dtick="M3")
+    fig.update_xaxes(title_text=t("due_month", lang), nticks=8)
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=340, percent_y=True, date_x=True)
 
@@ -149,7 +151,7 @@ def cure_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             lang,
         )
     fig.update_layout(title={"text": t("cure_chart", lang)})
-    fig.update_xaxes(title_text=t("due_month", lang), dtick="M3")
+    fig.update_xaxes(title_text=t("due_month", lang), nticks=8)
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=340, percent_y=True, date_x=True)
 
@@ -180,7 +182,7 @@ def fpd_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             lang,
         )
     fig.update_layout(title={"text": t("fpd_chart", lang)})
-    fig.update_xaxes(title_text=t("cohort", lang), dtick="M3")
+    fig.update_xaxes(title_text=t("cohort", lang), nticks=8)
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=340, percent_y=True, date_x=True)
 
@@ -210,6 +212,6 @@ def fpd_by_segment_figure(
     if segment != "risk_grade":
         title = f"FPD{threshold} · {segment_label(segment, lang)}"
     fig.update_layout(title={"text": title})
-    fig.update_xaxes(title_text=t("cohort", lang), dtick="M3")
+    fig.update_xaxes(title_text=t("cohort", lang), nticks=8)
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=360, percent_y=True, date_x=True)

@@ -409,8 +409,11 @@ def overdue_split_figure(
     if rows.empty:
         return finish(fig, height=380)
     latest = rows.loc[pd.to_datetime(rows.month_end) == pd.to_datetime(rows.month_end).max()]
-    order = latest.sort_values("denominator", ascending=False)[segment].tolist()
-    order += sorted(set(rows[segment]) - set(order))
+    by_size = latest.sort_values("denominator", ascending=False)[segment].tolist()
+    by_size += sorted(set(rows[segment]) - set(by_size))
+    shown = set(by_size[:MAX_LINES])
+    # the largest values are drawn at first; the legend lists every value in its natural order
+    order = sorted(by_size, key=lambda v: (v not in shown, str(v)))
     for i, value in enumerate(order):
         part = rows.loc[rows[segment] == value]
         fig.add_trace(
@@ -420,7 +423,7 @@ def overdue_split_figure(
                 mode="lines",
                 name=str(value),
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                visible=True if i < MAX_LINES else "legendonly",
+                visible=True if value in shown else "legendonly",
                 customdata=list(
                     zip(
                         _amounts(part.numerator, basis, lang),

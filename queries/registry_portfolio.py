@@ -24,14 +24,11 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         "组合关键指标",
         "Portfolio KPIs",
         "mixed",
-        "At each month-end: balance and loans on book; DPD1+/30+/90+ overdue rates by balance and "
-        "count; entry rate (amount) of installments due in the month; net flow to loss; principal "
-        "written off in the month; recoveries (payments on loans past due or written off the day "
-        "before). Each with its change against the previous month-end and twelve month-ends "
-        "earlier: for rates the difference in points, for amounts and counts the relative change.",
-        "各月末：在贷余额与笔数；余额及笔数口径的 DPD1+/30+/90+ 逾期率；"
-        "当月到期期次的入催率（金额）；净损失迁徙率；当月核销本金；催回金额（前一日处于逾期或已核销的贷款的还款）。"
-        "每项附与上月末及 12 个月前月末的变动：比率为百分点差，金额与笔数为相对变动。",
+        "Headline figures at each month-end (book, overdue rates, entry rate, net flow to loss, "
+        "write-offs, recoveries), each with its change against the previous month-end and twelve "
+        "month-ends earlier: for rates in points, for amounts and counts relative.",
+        "各月末的关键指标（规模、逾期率、入催率、净损失迁徙率、核销、催回），"
+        "附与上月末及 12 个月前月末的变动：比率为百分点差，金额与笔数为相对变动。",
         KPI_COLUMNS,
         (AS_OF, FILTERS, PERIOD_START),
     ),
@@ -75,11 +72,9 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         "首期逾期率（含成熟度）",
         "First payment default with maturity",
         "%",
-        "FPD N per disbursement month over the loans whose first due date + N has passed, with the "
-        "cohort's size and the share observed; a cohort is mature when all its loans are observed. "
-        "No observed loan: no rate (not 0).",
-        "按放款月计算首期逾期率（仅计首期到期日后 N 天已过的贷款），附批次笔数与已观察占比；"
-        "全部贷款均已观察时为成熟批次。无已观察贷款时不计比率（不记为 0）。",
+        "Per disbursement month, loans whose first installment is unpaid N days after its due "
+        "date / loans whose first due date + N has passed; mature once all are observed.",
+        "按放款月，首期到期 N 天后仍未还清的贷款 / 首期到期日后 N 天已过的贷款；全部观察到即成熟。",
         (
             "cohort",
             "threshold",
@@ -98,11 +93,9 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         "入催后回款率（含成熟度）",
         "Cure rate with maturity",
         "%",
-        "Of the amount entering collection in a due month, the share paid off by due date + j, "
-        "over the installments whose due date + j has passed; mature when all of the month's "
-        "entered amount is observed. Nothing observed: no rate (not 0).",
-        "当月到期入催金额中，在到期日后 j 天内还清的比例（仅计到期日后 j 天已过的期次）；"
-        "当月入催金额全部已观察时为成熟。无已观察金额时不计比率（不记为 0）。",
+        "Of the amount entering collection in a due month, the share paid off by due date + j "
+        "(installments whose due date + j has passed); mature once all are observed.",
+        "当月到期入催金额中，到期日后 j 天内还清的比例（仅计已过 j 天的期次）；全部观察到即成熟。",
         (
             "due_month",
             "cure_days",
