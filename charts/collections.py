@@ -100,6 +100,8 @@ _VALUE_PREFIX = {
     "rule": "rule_",
     "plan_status": "plan_",
     "agency": "agency_",
+    "outcome": "outcome_",
+    "contact_target": "target_",
 }
 
 
@@ -516,8 +518,14 @@ def wo_rate_figure(frame: pd.DataFrame, lang: str) -> go.Figure | None:
 # ---------------------------------------------------------------- agencies
 
 
+IN_HOUSE_COLOR = "#b8c0cc"
+
+
 def _agency_colors(agencies: Iterable[str]) -> dict[str, str]:
-    return {a: PALETTE[(i + 4) % len(PALETTE)] for i, a in enumerate(sorted(set(agencies)))}
+    """The same colour for an agency on every chart; in-house staff in grey."""
+    names = sorted(set(agencies) - {"(in-house)", "(none)"})
+    colors = {a: PALETTE[(i + 4) % len(PALETTE)] for i, a in enumerate(names)}
+    return {**colors, "(in-house)": IN_HOUSE_COLOR, "(none)": IN_HOUSE_COLOR}
 
 
 def league_figure(league: pd.DataFrame, lang: str) -> go.Figure | None:

@@ -40,7 +40,7 @@ tables.chart(cc.league_figure(league, lang), league, "agency_league", view, "ag_
 
 # --- recovery after placement, on like accounts -----------------------------------------------
 st.subheader(t("ag_curve_title", lang), help=metric_definition("agency_recovery_curve", lang))
-left, mid, right = st.columns(3, vertical_alignment="bottom")
+left, mid, right = st.columns([2, 3, 2], vertical_alignment="bottom")
 bucket = left.selectbox(
     t("ag_curve_bucket", lang),
     list(cc.BUCKETS),
