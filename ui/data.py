@@ -7,6 +7,7 @@ so an import (which swaps in a new file atomically) is noticed on the next rerun
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,25 @@ def db_stamp() -> int:
     return db_path().stat().st_mtime_ns
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+_OPEN: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 def _connection(path: str, stamp: int) -> duckdb.DuckDBPyConnection:
-    return connect(path, read_only=True)
+    """One read-only connection per database file, replaced when the file is.
+
+    DuckDB shares one database instance per path within a process: while any connection to
+    the replaced file is open, connect() would hand back the old file's contents. So the old
+    connection is closed before the new file is opened (not left in a cache to expire)."""
+    with _OPEN_LOCK:
+        held = _OPEN.get(path)
+        if held is not None and held[0] == stamp:
+            return held[1]
+        if held is not None:
+            held[1].close()
+        con = connect(path, read_only=True)
+        _OPEN[path] = (stamp, con)
+        return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
