@@ -120,7 +120,8 @@ compare_by = choice(
 params: dict[str, list] = {"cohorts_a": [], "cohorts_b": [], "filters_a": [], "filters_b": []}
 names = {"a": "A", "b": "B"}
 if compare_by == "cohort":
-    cohorts = [d.isoformat() for d in _dates(data.lookup("cohorts").cohort) if d <= view.as_of]
+    # months as YYYY-MM: what the URL holds (?rr_coh_a=2025-01)
+    cohorts = [_month(d) for d in _dates(data.lookup("cohorts").cohort) if d <= view.as_of]
     # defaults (newest first): the cohorts a year and half a year before the as-of month
     defaults = (cohorts[12:13] or cohorts[-1:]) + (cohorts[6:7] or cohorts[:1])
     col_a, col_b = st.columns(2)
@@ -128,7 +129,6 @@ if compare_by == "cohort":
         t("roll_group_a", lang),
         cohorts,
         default=defaults[:1],
-        format_func=lambda v: v[:7],
         key="rr_coh_a",
         bind="query-params",
         help=t("roll_cohorts_help", lang),
@@ -137,15 +137,15 @@ if compare_by == "cohort":
         t("roll_group_b", lang),
         cohorts,
         default=defaults[1:2],
-        format_func=lambda v: v[:7],
         key="rr_coh_b",
         bind="query-params",
         help=t("roll_cohorts_help", lang),
     )
-    params["cohorts_a"], params["cohorts_b"] = picked_a, picked_b
+    params["cohorts_a"] = [date.fromisoformat(f"{m}-01") for m in picked_a]
+    params["cohorts_b"] = [date.fromisoformat(f"{m}-01") for m in picked_b]
     names = {
-        "a": ", ".join(v[:7] for v in picked_a) or t("all", lang),
-        "b": ", ".join(v[:7] for v in picked_b) or t("all", lang),
+        "a": ", ".join(picked_a) or t("all", lang),
+        "b": ", ".join(picked_b) or t("all", lang),
     }
 else:
     values = data.lookup("segment_values")
