@@ -61,28 +61,46 @@ per_group AS (
         count(*) FILTER (WHERE complaint) AS complaints
     FROM acts
     GROUP BY ALL
+),
+joined AS (
+    -- A channel credited with a recovery but without attempts in the period has 0 attempts, not
+    -- NULL; '(no action)' has no attempts at all (NULL).
+    SELECT
+        channel,
+        group_value,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.attempts, 0) END AS attempts,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.accounts, 0) END AS accounts,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.rpc, 0) END AS rpc,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.ptp, 0) END AS ptp,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.ptp_due, 0) END AS ptp_due,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.ptp_kept, 0) END AS ptp_kept,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.cost, 0) END AS cost,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.complaints, 0) END AS complaints,
+        CASE WHEN channel <> '(no action)' THEN coalesce(r.recovered, 0) ELSE r.recovered END
+            AS recovered,
+        r.recovered_accounts
+    FROM per_group a
+    FULL OUTER JOIN recoveries r USING (channel, group_value)
 )
 SELECT
     channel,
     group_value,
-    a.attempts,
-    a.accounts,
-    a.rpc,
-    a.rpc / nullif(a.attempts, 0) AS contact_rate,
-    a.ptp,
-    a.ptp / nullif(a.rpc, 0) AS ptp_rate,
-    a.ptp_due,
-    a.ptp_kept,
-    a.ptp_kept / nullif(a.ptp_due, 0) AS ptp_kept_rate,
-    CAST(CASE WHEN a.attempts IS NULL THEN r.recovered ELSE coalesce(r.recovered, 0) END
-         AS DECIMAL(18, 2)) AS recovered,
-    CAST(a.cost AS DECIMAL(18, 4)) AS cost,
-    CAST(a.cost AS DOUBLE) / nullif(CAST(r.recovered AS DOUBLE), 0) AS cost_per_recovered,
-    a.complaints,
-    a.complaints * 10000.0 / nullif(a.attempts, 0) AS complaints_per_10k,
-    CAST(coalesce(r.recovered, 0) AS DOUBLE) / nullif(a.attempts, 0) AS recovered_per_attempt,
-    CAST(coalesce(r.recovered, 0) AS DOUBLE) / nullif(a.accounts, 0) AS recovered_per_account,
-    r.recovered_accounts
-FROM per_group a
-FULL OUTER JOIN recoveries r USING (channel, group_value)
+    attempts,
+    accounts,
+    rpc,
+    rpc / nullif(attempts, 0) AS contact_rate,
+    ptp,
+    ptp / nullif(rpc, 0) AS ptp_rate,
+    ptp_due,
+    ptp_kept,
+    ptp_kept / nullif(ptp_due, 0) AS ptp_kept_rate,
+    CAST(recovered AS DECIMAL(18, 2)) AS recovered,
+    CAST(cost AS DECIMAL(18, 4)) AS cost,
+    CAST(cost AS DOUBLE) / nullif(CAST(recovered AS DOUBLE), 0) AS cost_per_recovered,
+    complaints,
+    complaints * 10000.0 / nullif(attempts, 0) AS complaints_per_10k,
+    CAST(coalesce(recovered, 0) AS DOUBLE) / nullif(attempts, 0) AS recovered_per_attempt,
+    CAST(coalesce(recovered, 0) AS DOUBLE) / nullif(accounts, 0) AS recovered_per_account,
+    recovered_accounts
+FROM joined
 ORDER BY channel = '(no action)', channel, group_value;

@@ -197,12 +197,6 @@ def test_collection_metrics_for_a_period(case):
     assert not diffs, report(diffs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="channel_performance for a period: a channel whose only link to the period is a "
-    "recovery credited to an action before the period start gets NULL attempts, accounts, rpc, "
-    "ptp, cost, complaints (the FULL OUTER JOIN leaves the action side empty) instead of 0",
-)
 def test_channel_row_without_attempts():
     call = {
         "action_id": "A1",
