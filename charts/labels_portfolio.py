@@ -142,6 +142,16 @@ PORTFOLIO_LABELS: dict[str, tuple[str, str]] = {
         "颜色：浅＝较早放款月，深＝较近放款月",
         "Colour: light = older cohort, dark = newer",
     ),
+    "mob_horizon": ("账龄上限（月）", "MOB horizon"),
+    "no_cohort_at_horizon": (
+        "所选期间内没有放款批次已达到账龄 {h} 个月：请缩短账龄上限或选择更长的期间。",
+        "No cohort of the period has reached MOB {h} yet: pick a shorter horizon or a longer "
+        "period.",
+    ),
+    "pooled_cohorts": (
+        "每条曲线汇总同一组放款批次（最多 {n} 个，均已达到账龄 {h} 个月）。",
+        "Each curve pools the same cohorts (up to {n}, all past MOB {h}).",
+    ),
     "cohorts_n": ("批次数", "cohorts"),
     "no_segment": ("（整体）", "(whole book)"),
 }

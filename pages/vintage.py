@@ -20,6 +20,7 @@ from ui.sidebar import FIXED_SEGMENTS
 from ui.state import current_view
 
 MODES = ("curves", "triangle", "grouped")
+HORIZONS = (6, 12, 18, 24, 36)
 
 view = current_view()
 lang = view.lang
@@ -28,7 +29,7 @@ basis = VINTAGE_BASIS[view.basis]
 page_header("page_vintage", view, ("vintage", "vintage_pooled"))
 
 thresholds = [int(n) for n in data.lookup("vintage_thresholds").threshold]
-a, b, c = st.columns([1, 2, 2])
+a, b, c, d = st.columns([1.2, 2.2, 1.8, 1.1])
 threshold = a.selectbox(
     t("vintage_threshold", lang),
     thresholds,
@@ -66,6 +67,9 @@ elif mode == "grouped":
         format_func=lambda s: segment_label(s, lang),
         key="vt_by",
     )
+    horizon = d.selectbox(
+        t("mob_horizon", lang), HORIZONS, index=HORIZONS.index(12), key="vt_h", bind="query-params"
+    )
 
 if mode == "grouped":
     pooled = data.metric(
@@ -75,11 +79,13 @@ if mode == "grouped":
         by=by,
         threshold=threshold,
         period_start=view.period_start,
+        max_mob=horizon,
     )
     rows = select(pooled, basis=basis)
     if rows.empty:
-        empty_state(view)
+        st.info(t("no_cohort_at_horizon", lang).format(h=horizon), icon=":material/info:")
         st.stop()
+    st.caption(t("pooled_cohorts", lang).format(n=int(rows.cohorts.max()), h=horizon))
     chart_block(
         vintage_pooled_figure(rows, by, lang, basis, threshold),
         rows,

@@ -113,10 +113,9 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         "分组账龄曲线",
         "Pooled vintage by segment",
         "%",
-        "Ever DPD N+ by months on book, pooled over the cohorts of the period per segment value: "
-        "at MOB m only the cohorts that have reached m count (their number is given).",
-        "按细分值汇总期间内各放款批次的曾逾期 N+ 账龄曲线："
-        "账龄 m 仅计已到达 m 的批次（附批次数）。",
+        "Ever DPD N+ by months on book per segment value, pooled over the period's cohorts that "
+        "have reached the MOB horizon (the same cohorts at every MOB).",
+        "按细分值汇总期间内已达到账龄上限的放款批次的曾逾期 N+ 账龄曲线（各账龄为同一组批次）。",
         (
             "segment_value",
             "mob",
@@ -133,6 +132,7 @@ EXTRA_METRICS: tuple[Metric, ...] = (
             BY,
             Param("threshold", "int", 30, "DPD threshold N (one of vintage_thresholds)"),
             PERIOD_START,
+            Param("max_mob", "int", 12, "MOB horizon: cohorts that have reached it, MOB 0..it"),
         ),
         grouping="segment_value",
     ),

@@ -1,11 +1,12 @@
--- vintage_pooled (分组账龄曲线): ever DPD N+ by MOB (METRICS.md §6) pooled over the cohorts
--- disbursed from $period_start's month to the as-of date, per value of a segment: at MOB m, the
--- loans (or original principal) of the pooled cohorts that had DPD >= N by their MOB-m month-end
--- / the loans (principal) of those cohorts. Only cohorts that have reached MOB m (month-end on or
--- before the as-of date) count at m, so the cohorts behind a point are given (cohorts).
+-- vintage_pooled (分组账龄曲线): ever DPD N+ by MOB (METRICS.md §6) pooled per value of a
+-- segment over one fixed set of cohorts: those disbursed from $period_start's month on that have
+-- reached MOB $max_mob by the as-of date. At MOB m = 0..$max_mob: the loans (or original
+-- principal) of those cohorts that had DPD >= N by their MOB-m month-end / the loans (principal)
+-- of those cohorts. The same cohorts stand behind every point, so a curve never falls because
+-- younger, riskier cohorts drop out at older MOBs; `cohorts` says how many there are.
 -- Grain: one row per segment value, MOB and basis ('count' | 'principal').
 -- Parameters: $as_of, $filters, $by, $threshold (one of derive_settings.vintage_thresholds; any
--- other returns no rows), $period_start (first cohort; NULL = all).
+-- other returns no rows), $period_start (first cohort; NULL = all), $max_mob (the horizon).
 WITH groups AS (
     SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
     UNION ALL
@@ -22,13 +23,16 @@ v AS (
 ),
 sizes AS (
     SELECT cohort, segment_value, sum(loans) AS loans, sum(amount) AS amount
-    FROM v WHERE event = 'size' GROUP BY ALL
+    FROM v
+    WHERE event = 'size'
+      AND last_day(cohort + to_months($max_mob::INTEGER)) <= $as_of
+    GROUP BY ALL
 ),
 grid AS (
     SELECT s.*, mob, CAST(last_day(s.cohort + to_months(mob)) AS DATE) AS month_end
     FROM sizes s
     CROSS JOIN LATERAL (
-        SELECT unnest(range(0, datediff('month', s.cohort, $as_of::DATE) + 1)) AS mob
+        SELECT unnest(range(0, $max_mob::INTEGER + 1)) AS mob
     )
 ),
 cells AS (

@@ -157,15 +157,23 @@ def test_fpd_and_cure_with_maturity_restate_the_core_metrics(
 
 
 def test_pooled_vintage_of_one_cohort_is_its_vintage(con: duckdb.DuckDBPyConnection) -> None:
+    as_of = queries.runner.as_of_of(con)
     vintage = queries.run(con, "vintage", threshold=30)
     cohort = sorted(vintage.cohort.unique())[-3]
     start = date.fromisoformat(f"{cohort}-01")
-    last_cohort = vintage.loc[vintage.cohort >= cohort]
-    pooled = queries.run(con, "vintage_pooled", threshold=30, period_start=start)
-    # at the oldest MOBs only the chosen cohort has got that far
-    top = pooled.mob.max()
-    one = last_cohort.loc[(last_cohort.cohort == cohort) & (last_cohort.mob == top)]
-    got = pooled.loc[pooled.mob == top].set_index("basis").rate
-    close(got.sort_index(), one.set_index("basis").rate.sort_index())
-    assert (pooled.loc[pooled.mob == top, "cohorts"] == 1).all()
+    horizon = (as_of.year - start.year) * 12 + as_of.month - start.month
+    # from this cohort on, only it has reached the horizon: the pool is this one cohort
+    pooled = queries.run(
+        con, "vintage_pooled", threshold=30, period_start=start, max_mob=horizon
+    ).set_index(["mob", "basis"])
+    one = vintage.loc[vintage.cohort == cohort].set_index(["mob", "basis"])
+    assert set(pooled.index) == set(one.index)
+    close(pooled.rate, one.rate.loc[pooled.index])
+    assert (pooled.cohorts == 1).all()
+    # the same cohorts at every MOB: an ever-rate curve never falls
+    wide = queries.run(con, "vintage_pooled", threshold=30, max_mob=2)
+    for _, curve in wide.groupby("basis"):
+        assert curve.cohorts.nunique() == 1
+        assert (curve.sort_values("mob").rate.diff().dropna() >= -1e-12).all()
     assert queries.run(con, "vintage_pooled", threshold=5).empty  # not precomputed: no rows
+    assert queries.run(con, "vintage_pooled", max_mob=999).empty  # no cohort that old
