@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -76,6 +77,8 @@ from ledger.validate import (
 __all__ = ["ImportRefused", "ImportReport", "import_paths"]
 
 SQL_DIR = Path(__file__).with_name("sql")
+# a header cell that is really a value: a date, an amount or a number
+_DATA_LIKE = re.compile(r"[0-9]{4}[-/.年][0-9]{1,2}.*|[-+¥￥]?[0-9][0-9,]*(\.[0-9]+)?元?")
 Progress = Callable[[float, str], None]
 
 
@@ -221,6 +224,9 @@ def _check_columns(src: Source, table: str, mapping: Mapping | None) -> None:
     hint = ""
     if table == "installments" and set(missing) <= {"principal_due", "interest_due"}:
         hint = " (or amount_due alone)"
+    data_like = [h for h in src.headers if _DATA_LIKE.fullmatch(h.strip())]
+    if len(data_like) >= 2:
+        what += " (the first line looks like data: is the header line missing?)"
     raise refuse(
         src.label,
         src.header_line or None,

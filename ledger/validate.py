@@ -154,6 +154,7 @@ META_COLUMNS = [
 ]
 
 VOCAB_KINDS = ("channel", "outcome", "contact_target", "close_reason", "bool")
+TYPED_KINDS = ("date", "paid", "timestamp", "amount", "int", "number")
 HASHED_IDS = ("borrower_id", "agent_id")  # ids that may be a person's phone or ID-card number
 BLANK = "blank"
 
@@ -281,6 +282,10 @@ class _Builder:
                     f"coalesce({', '.join(f'r_fee_due_{k}' for k in range(len(idxs)))})"
                     " AS r_fee_due"
                 )
+            elif idxs and f.kind in TYPED_KINDS:
+                # typed columns go to their cast as they are (it ignores surrounding space);
+                # "no value" words are recognised only where the cast fails (level 3)
+                cols.append(f"c{idxs[0]} AS r_{f.name}")
             elif idxs:
                 cols.append(f"ledger_text(c{idxs[0]}) AS r_{f.name}")
             elif f.name in self.plan.constants:
@@ -292,7 +297,6 @@ class _Builder:
             cols.append(f"ledger_text(c{i}) AS x{k}")
         for k, (i, _name) in enumerate(self.plan.pii_hash):
             cols.append(f"ledger_pii_hash(ledger_text(c{i})) AS x{len(self.plan.extras) + k}")
-        # level 1 also keeps the fee parts' count for level 2
         return f"SELECT {', '.join(cols)} FROM {src.relation}"
 
     def typed(self) -> tuple[list[str], list[str]]:
@@ -334,9 +338,7 @@ class _Builder:
                 idxs = self.plan.fields.get(f.name, [])
                 if f.name == "fee_due" and len(idxs) > 1:
                     parts = [
-                        f"TRY_CAST({amount_expr(f'l1.r_fee_due_{k}', unit)} "
-                        f"AS DECIMAL(18, {scale}))"
-                        for k in range(len(idxs))
+                        amount_expr(f"l1.r_fee_due_{k}", unit, scale) for k in range(len(idxs))
                     ]
                     # a sum that is NULL as soon as one part is unreadable (→ reason below)
                     bad = " OR ".join(
@@ -348,9 +350,7 @@ class _Builder:
                         f"CASE WHEN {r} IS NULL OR {bad} THEN NULL ELSE {total} END AS v_{f.name}"
                     )
                 else:
-                    out.append(
-                        f"TRY_CAST({amount_expr(r, unit)} AS DECIMAL(18, {scale})) AS v_{f.name}"
-                    )
+                    out.append(f"{amount_expr(r, unit, scale)} AS v_{f.name}")
             elif f.kind == "int":
                 out.append(f"TRY_CAST({int_expr(r)} AS INTEGER) AS v_{f.name}")
             elif f.kind == "number":
@@ -368,6 +368,21 @@ class _Builder:
                 raise ValueError(f.kind)
         return out, joins
 
+    def flags(self) -> list[str]:
+        """Level 3: n_<field>, the column holds no value (empty, or a word such as NULL or -).
+        Typed columns were cast from the raw text; only where the cast failed is the text
+        cleaned to tell "no value" from "unreadable" (lazily: a CASE branch)."""
+        out = []
+        for f in self.spec.fields:
+            if f.kind in TYPED_KINDS:
+                out.append(
+                    f"CASE WHEN r_{f.name} IS NULL THEN true WHEN v_{f.name} IS NOT NULL "
+                    f"THEN false ELSE ledger_text(r_{f.name}) IS NULL END AS n_{f.name}"
+                )
+            else:
+                out.append(f"r_{f.name} IS NULL AS n_{f.name}")
+        return out
+
     def quoted(self, r: str) -> str:
         return f"'''' || left(ledger_pii_redact({r}), 60) || ''''"
 
@@ -379,26 +394,24 @@ class _Builder:
         def add(cond: str, code: str, text: str) -> None:
             out.append(f"WHEN {cond} THEN {_lit(code + ': ')} || {text}")
 
-        inst_amount_only = (
-            "(r_principal_due IS NULL AND r_interest_due IS NULL AND r_amount_due IS NOT NULL)"
-        )
+        inst_amount_only = "(n_principal_due AND n_interest_due AND NOT n_amount_due)"
         for f in self.spec.fields:
             if f.required:
                 add(
-                    f"r_{f.name} IS NULL",
+                    f"n_{f.name}",
                     "missing_required_value",
                     f"{self.label(f.name)} || ' is empty; expected a value'",
                 )
         if t == "installments":
             for n in ("principal_due", "interest_due"):
                 add(
-                    f"r_{n} IS NULL AND NOT {inst_amount_only}",
+                    f"n_{n} AND NOT {inst_amount_only}",
                     "missing_required_value",
                     f"{self.label(n)} || ' is empty; expected a value (or amount_due alone)'",
                 )
         for f in self.spec.fields:
             r, v, lbl = f"r_{f.name}", f"v_{f.name}", self.label(f.name)
-            bad = f"{r} IS NOT NULL AND {v} IS NULL"
+            bad = f"NOT n_{f.name} AND {v} IS NULL"
             q = self.quoted(r)
             if f.kind in ("date", "paid", "timestamp"):
                 add(
@@ -506,13 +519,13 @@ class _Builder:
         for name, _typ in STAGE_COLUMNS[t]:
             if t == "installments" and name == "principal_due":
                 cols.append(
-                    "CASE WHEN r_principal_due IS NULL AND r_interest_due IS NULL "
+                    "CASE WHEN n_principal_due AND n_interest_due "
                     "THEN v_amount_due ELSE v_principal_due END"
                 )
             elif t == "installments" and name == "interest_due":
                 cols.append(
-                    "CASE WHEN r_principal_due IS NULL AND r_interest_due IS NULL "
-                    "AND r_amount_due IS NOT NULL THEN 0 ELSE v_interest_due END"
+                    "CASE WHEN n_principal_due AND n_interest_due AND NOT n_amount_due "
+                    "THEN 0 ELSE v_interest_due END"
                 )
             elif t == "installments" and name == "fee_due":
                 cols.append("coalesce(v_fee_due, 0)")
@@ -537,8 +550,9 @@ class _Builder:
         final = [f"{e} AS {n}" for e, n in zip(self.final(), names, strict=True)]
         return (
             f"{target} SELECT {', '.join(meta + final)}{extras} FROM ("
+            f"SELECT l2.*, {', '.join(self.flags())} FROM ("
             f"SELECT l1.*, {', '.join(typed)} FROM ({self.level1()}) AS l1 {' '.join(joins)}"
-            f") AS l2"
+            f") AS l2) AS l3"
         )
 
 
@@ -749,51 +763,51 @@ def cross_checks(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
         "first(_ord ORDER BY file_id, _ord) AS _ord "
         "FROM stg_loans WHERE reason IS NOT NULL AND loan_id IS NOT NULL GROUP BY loan_id"
     )
+    # one join per table: the loan must exist, and schedules and payments must not predate it
+    dated = {
+        "installments": (
+            "due_date",
+            "due_before_disbursement",
+            "due_date",
+            "a due date on or after disbursement",
+        ),
+        "repayments": (
+            "paid_date",
+            "paid_before_disbursement",
+            "paid_date",
+            "a payment on or after disbursement",
+        ),
+    }
     for table in ("installments", "repayments", "collection_actions"):
         stg = stage_table(table)
+        before = "false"
+        before_reason = "NULL"
+        if table in dated:
+            col, code, name, want = dated[table]
+            before = f"s.{col} < k.disbursed_date"
+            before_reason = (
+                f"'{code}: {name} ' || CAST(s.{col} AS VARCHAR) || ' is before the loan''s "
+                f"disbursed_date ' || CAST(k.disbursed_date AS VARCHAR) || '; expected {want}'"
+            )
         _mark(
             con,
             table,
             f"""
             SELECT s.file_id, s._ord,
-                   CASE WHEN r.loan_id IS NULL
+                   CASE WHEN k.loan_id IS NOT NULL THEN {before_reason}
+                        WHEN r.loan_id IS NULL
                         THEN 'unknown_loan_id: loan_id ' || s.loan_id || ' is not in the '
                              || 'loans of this import or of the database; expected a known loan'
                         ELSE 'unknown_loan_id: loan_id ' || s.loan_id || ' was rejected in '
                              || 'the loans table, so this row has no loan' END AS reason,
-                   r.file_id AS ref_file, r._ord AS ref_ord
+                   CASE WHEN k.loan_id IS NULL THEN r.file_id END AS ref_file,
+                   CASE WHEN k.loan_id IS NULL THEN r._ord END AS ref_ord
             FROM {stg} AS s
-            ANTI JOIN ledger_known_loans AS k USING (loan_id)
+            LEFT JOIN ledger_known_loans AS k USING (loan_id)
             LEFT JOIN ledger_rejected_loans AS r USING (loan_id)
-            WHERE s.reason IS NULL
+            WHERE s.reason IS NULL AND (k.loan_id IS NULL OR {before})
             """,
         )
-    _mark(
-        con,
-        "installments",
-        """
-        SELECT s.file_id, s._ord,
-               'due_before_disbursement: due_date ' || CAST(s.due_date AS VARCHAR)
-               || ' is before the loan''s disbursed_date ' || CAST(k.disbursed_date AS VARCHAR)
-               || '; expected a due date on or after disbursement' AS reason,
-               NULL AS ref_file, NULL AS ref_ord
-        FROM stg_installments AS s JOIN ledger_known_loans AS k USING (loan_id)
-        WHERE s.reason IS NULL AND s.due_date < k.disbursed_date
-        """,
-    )
-    _mark(
-        con,
-        "repayments",
-        """
-        SELECT s.file_id, s._ord,
-               'paid_before_disbursement: paid_date ' || CAST(s.paid_date AS VARCHAR)
-               || ' is before the loan''s disbursed_date ' || CAST(k.disbursed_date AS VARCHAR)
-               || '; expected a payment on or after disbursement' AS reason,
-               NULL AS ref_file, NULL AS ref_ord
-        FROM stg_repayments AS s JOIN ledger_known_loans AS k USING (loan_id)
-        WHERE s.reason IS NULL AND s.paid_date < k.disbursed_date
-        """,
-    )
     _duplicates(con, "installments", ("loan_id", "installment_no"))
     _duplicates(con, "repayments", ("payment_id",))
     _duplicates(con, "collection_actions", ("action_id",))

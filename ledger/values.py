@@ -34,7 +34,7 @@ def date_expr(raw: str, fmt_param: str | None) -> str:
     """DATE from text; formats from the mapping file are tried first."""
     if fmt_param:
         return (
-            f"coalesce(ledger_in_range(CAST(try_strptime({raw}, ${fmt_param}) AS DATE)), "
+            f"coalesce(ledger_in_range(CAST(try_strptime(trim({raw}), ${fmt_param}) AS DATE)), "
             f"ledger_date({raw}))"
         )
     return f"ledger_date({raw})"
@@ -43,7 +43,8 @@ def date_expr(raw: str, fmt_param: str | None) -> str:
 def ts_expr(raw: str, fmt_param: str | None) -> str:
     """TIMESTAMP from text (a date alone gives midnight; see has_time_expr)."""
     if fmt_param:
-        return f"coalesce(ledger_in_range(try_strptime({raw}, ${fmt_param})), ledger_ts({raw}))"
+        parsed = f"try_strptime(trim({raw}), ${fmt_param})"
+        return f"coalesce(ledger_in_range({parsed}), ledger_ts({raw}))"
     return f"ledger_ts({raw})"
 
 
@@ -52,7 +53,7 @@ def has_time_expr(raw: str, fmt_param: str | None, vouch: bool) -> str:
     counts as a time too (a format with %H, or an export that has only dates for actions and
     says so in its mapping)."""
     if fmt_param and vouch:
-        return f"(ledger_has_time({raw}) OR try_strptime({raw}, ${fmt_param}) IS NOT NULL)"
+        return f"(ledger_has_time({raw}) OR try_strptime(trim({raw}), ${fmt_param}) IS NOT NULL)"
     return f"ledger_has_time({raw})"
 
 
@@ -60,14 +61,22 @@ def format_has_time(formats: list[str]) -> bool:
     return any(d in f for f in formats for d in ("%H", "%I", "%M", "%S", "%T", "%R", "%X", "%c"))
 
 
-def amount_expr(raw: str, unit_param: str | None) -> str:
-    """DECIMAL(38, 6) from text, times the mapping's unit (e.g. 0.01 for fen)."""
+def amount_expr(raw: str, unit_param: str | None, scale: int) -> str:
+    """DECIMAL(18, scale) from text: the plain cast first, the cleaned text where it fails;
+    times the mapping's unit (e.g. 0.01 for fen)."""
     if unit_param:
-        return (
-            f"(TRY_CAST(ledger_amount({raw}) AS DECIMAL(24, 6)) "
-            f"* CAST(${unit_param} AS DECIMAL(14, 4)))"
+        parsed = (
+            f"coalesce(TRY_CAST({raw} AS DECIMAL(18, 6)), "
+            f"TRY_CAST(ledger_amount_text({raw}) AS DECIMAL(18, 6)))"
         )
-    return f"ledger_amount({raw})"
+        return (
+            f"TRY_CAST({parsed} * CAST(${unit_param} AS DECIMAL(14, 4)) "
+            f"AS DECIMAL(18, {scale}))"
+        )
+    return (
+        f"coalesce(TRY_CAST({raw} AS DECIMAL(18, {scale})), "
+        f"TRY_CAST(ledger_amount_text({raw}) AS DECIMAL(18, {scale})))"
+    )
 
 
 def int_expr(raw: str) -> str:
