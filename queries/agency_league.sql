@@ -28,7 +28,7 @@ keyed AS (
 acts AS (SELECT * FROM keyed WHERE in_period),
 unit_acts AS (SELECT * FROM acts WHERE unit IS NOT NULL),
 placements AS (
-    SELECT unit, loan_id, min(action_date) AS placed_date
+    SELECT unit, lkey, min(action_date) AS placed_date
     FROM keyed
     WHERE unit IS NOT NULL
     GROUP BY ALL
@@ -39,10 +39,10 @@ placed AS (
       AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
 ),
 placed_due AS (
-    SELECT p.unit, p.loan_id, p.placed_date,
+    SELECT p.unit, p.lkey, p.placed_date,
            coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.placed_date - 1), 0) AS due_before
     FROM placed p
-    LEFT JOIN installment_status i ON i.loan_id = p.loan_id
+    LEFT JOIN installment_status i ON i.lkey = p.lkey
     GROUP BY ALL
 ),
 placed_amounts AS (
@@ -50,7 +50,7 @@ placed_amounts AS (
            count(*) AS placed_accounts,
            sum(greatest(d.due_before - coalesce(pd.cum_paid, 0), 0)) AS placed_past_due
     FROM placed_due d
-    ASOF LEFT JOIN pay_day pd ON pd.loan_id = d.loan_id AND pd.paid_date <= d.placed_date - 1
+    ASOF LEFT JOIN pay_day pd ON pd.lkey = d.lkey AND pd.paid_date <= d.placed_date - 1
     GROUP BY d.unit
 ),
 per_unit AS (
@@ -58,7 +58,7 @@ per_unit AS (
            mode(coalesce(agency, '(in-house)')) AS agency,
            mode(channel) AS main_channel,
            count(*) AS attempts,
-           count(DISTINCT loan_id) AS accounts,
+           count(DISTINCT lkey) AS accounts,
            count(*) FILTER (WHERE rpc) AS rpc,
            count(*) FILTER (WHERE is_ptp) AS ptp,
            count(*) FILTER (WHERE ptp_due) AS ptp_due,

@@ -11,7 +11,7 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket (bucket at
 -- placement; '' = every bucket), $by ('' or 'month'), $max_day.
 WITH placements AS (
-    SELECT agency, loan_id, min(action_date) AS placed_date,
+    SELECT agency, lkey, min(action_date) AS placed_date,
            arg_min(bucket, action_at) AS placed_bucket
     FROM action_status
     WHERE agency IS NOT NULL
@@ -20,7 +20,7 @@ WITH placements AS (
     GROUP BY ALL
 ),
 placed AS (
-    SELECT agency, loan_id, placed_date,
+    SELECT agency, lkey, placed_date,
            CASE $by WHEN 'month' THEN strftime(placed_date, '%Y-%m') ELSE '' END AS group_value,
            CAST(least($max_day::INTEGER, $as_of::DATE - placed_date) AS INTEGER) AS max_j
     FROM placements
@@ -29,27 +29,27 @@ placed AS (
       AND ($bucket = '' OR placed_bucket = $bucket)
 ),
 due_before AS (
-    SELECT p.agency, p.loan_id, p.placed_date, p.group_value, p.max_j,
+    SELECT p.agency, p.lkey, p.placed_date, p.group_value, p.max_j,
            coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.placed_date - 1), 0) AS due
     FROM placed p
-    LEFT JOIN installment_status i ON i.loan_id = p.loan_id
+    LEFT JOIN installment_status i ON i.lkey = p.lkey
     GROUP BY ALL
 ),
 based AS (
     SELECT d.*, coalesce(pd.cum_paid, 0) AS paid_before,
            greatest(d.due - coalesce(pd.cum_paid, 0), 0) AS base
     FROM due_before d
-    ASOF LEFT JOIN pay_day pd ON pd.loan_id = d.loan_id AND pd.paid_date <= d.placed_date - 1
+    ASOF LEFT JOIN pay_day pd ON pd.lkey = d.lkey AND pd.paid_date <= d.placed_date - 1
     WHERE d.max_j >= 1
 ),
 steps AS (
-    SELECT b.agency, b.group_value, b.max_j, b.loan_id,
+    SELECT b.agency, b.group_value, b.max_j, b.lkey,
            -- j0: the first day j whose window includes this payment day
            greatest(CAST(p.paid_date - b.placed_date AS INTEGER), 1) AS j0,
            least(p.cum_paid - b.paid_before, b.base) AS recovered
     FROM based b
     JOIN pay_day p
-      ON p.loan_id = b.loan_id
+      ON p.lkey = b.lkey
      AND p.paid_date >= b.placed_date
      AND p.paid_date <= b.placed_date + b.max_j
     WHERE b.base > 0
@@ -57,7 +57,7 @@ steps AS (
 increments AS (
     SELECT agency, group_value, max_j, j0,
            recovered - coalesce(lag(recovered) OVER (
-               PARTITION BY agency, loan_id ORDER BY j0, recovered), 0) AS inc
+               PARTITION BY agency, lkey ORDER BY j0, recovered), 0) AS inc
     FROM steps
 ),
 days AS (SELECT unnest(range(1, $max_day::INTEGER + 1)) AS day),

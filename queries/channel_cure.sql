@@ -14,7 +14,7 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket ('' = M1..M6),
 -- $cure_days (list of j), $by ('' or 'month').
 WITH acts AS (
-    SELECT loan_id, channel, bucket, action_date,
+    SELECT lkey, channel, bucket, action_date,
            CASE $by WHEN 'month' THEN strftime(action_date, '%Y-%m') ELSE '' END AS group_value
     FROM action_status
     WHERE action_date <= $as_of
@@ -25,19 +25,19 @@ WITH acts AS (
       AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 units AS (
-    SELECT loan_id, channel, bucket, group_value, min(action_date) AS start_day
+    SELECT lkey, channel, bucket, group_value, min(action_date) AS start_day
     FROM acts
     GROUP BY ALL
 ),
 inst AS (
-    SELECT loan_id, paid_off_date,
-           lead(due_date) OVER (PARTITION BY loan_id ORDER BY installment_no) AS next_due
+    SELECT lkey, paid_off_date,
+           lead(due_date) OVER (PARTITION BY lkey ORDER BY installment_no) AS next_due
     FROM installment_status
-    WHERE loan_id IN (SELECT loan_id FROM units)
+    WHERE lkey IN (SELECT lkey FROM units)
 ),
 cure_points AS (
     -- days at whose end the loan is at DPD 0: an installment paid off, the next not yet overdue
-    SELECT loan_id, paid_off_date AS cure_day
+    SELECT lkey, paid_off_date AS cure_day
     FROM inst
     WHERE paid_off_date IS NOT NULL AND (next_due IS NULL OR next_due >= paid_off_date)
 ),
@@ -46,8 +46,8 @@ cured AS (
            least(c.cure_day, CASE WHEN l.close_day >= u.start_day THEN l.close_day END) AS cure_day,
            l.wo_date
     FROM units u
-    ASOF LEFT JOIN cure_points c ON c.loan_id = u.loan_id AND u.start_day <= c.cure_day
-    JOIN loan_status l ON l.loan_id = u.loan_id
+    ASOF LEFT JOIN cure_points c ON c.lkey = u.lkey AND u.start_day <= c.cure_day
+    JOIN loan_status l ON l.lkey = u.lkey
 ),
 days AS (SELECT unnest($cure_days::INTEGER[]) AS cure_days)
 SELECT channel, bucket, group_value, d.cure_days,

@@ -10,7 +10,7 @@
 WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
 acts AS (
     SELECT strftime(action_date, '%Y-%m') AS month, channel,
-           loan_id, rpc, is_ptp, ptp_due, ptp_kept, cost, complaint
+           lkey, rpc, is_ptp, ptp_due, ptp_kept, cost, complaint
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
@@ -19,7 +19,7 @@ acts AS (
       AND seg_id IN (SELECT seg_id FROM kept)
 ),
 credited AS (
-    SELECT paid_date, amount, loan_id,
+    SELECT paid_date, amount, lkey,
            coalesce(touch_days <= $window_days::INTEGER, false) AS touched,
            last_channel, last_action_bucket, state_before
     FROM payment_status
@@ -33,7 +33,7 @@ recoveries AS (
     SELECT strftime(paid_date, '%Y-%m') AS month,
            CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
            sum(amount) AS recovered,
-           count(DISTINCT loan_id) AS recovered_accounts
+           count(DISTINCT lkey) AS recovered_accounts
     FROM credited
     WHERE $bucket = ''
        OR CASE WHEN touched THEN last_action_bucket ELSE state_before END = $bucket
@@ -42,7 +42,7 @@ recoveries AS (
 per_month AS (
     SELECT month, channel,
            count(*) AS attempts,
-           count(DISTINCT loan_id) AS accounts,
+           count(DISTINCT lkey) AS accounts,
            count(*) FILTER (WHERE rpc) AS rpc,
            count(*) FILTER (WHERE is_ptp) AS ptp,
            count(*) FILTER (WHERE ptp_due) AS ptp_due,

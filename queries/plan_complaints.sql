@@ -7,18 +7,18 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open).
 WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
 plans AS (
-    SELECT loan_id, bool_or(outcome = 'plan_agreed') AS agreed
+    SELECT lkey, bool_or(outcome = 'plan_agreed') AS agreed
     FROM action_status
     WHERE channel = 'repayment_plan' AND action_date <= $as_of
       AND seg_id IN (SELECT seg_id FROM kept)
-    GROUP BY loan_id
+    GROUP BY lkey
 ),
 acts AS (
-    SELECT a.loan_id, a.complaint, a.non_borrower_contact, a.outside_hours,
-           CASE WHEN p.agreed THEN 'agreed' WHEN p.loan_id IS NOT NULL THEN 'not_agreed'
+    SELECT a.lkey, a.complaint, a.non_borrower_contact, a.outside_hours,
+           CASE WHEN p.agreed THEN 'agreed' WHEN p.lkey IS NOT NULL THEN 'not_agreed'
                 ELSE 'no_plan' END AS plan_status
     FROM action_status a
-    LEFT JOIN plans p USING (loan_id)
+    LEFT JOIN plans p USING (lkey)
     WHERE a.action_date <= $as_of
       AND ($period_start::DATE IS NULL OR a.action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR a.action_date <= $period_end::DATE)
@@ -27,7 +27,7 @@ acts AS (
 ),
 per_status AS (
     SELECT plan_status,
-           count(DISTINCT loan_id) AS accounts,
+           count(DISTINCT lkey) AS accounts,
            count(*) AS attempts,
            count(*) FILTER (WHERE complaint) AS complaints,
            count(*) FILTER (WHERE non_borrower_contact) AS non_borrower_contacts,

@@ -14,7 +14,7 @@ WITH groups AS (
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
 entries AS (
-    SELECT i.loan_id, i.due_date, i.amount_due, i.cum_due_prev, g.segment_value,
+    SELECT i.lkey, i.due_date, i.amount_due, i.cum_due_prev, g.segment_value,
            CAST(date_trunc('month', i.due_date + 1) AS DATE) AS entry_month_start
     FROM installment_status i
     JOIN groups g USING (seg_id)
@@ -27,7 +27,7 @@ at_due AS (
     SELECT e.*,
            least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due) AS paid_at_due
     FROM entries e
-    ASOF LEFT JOIN pay_day p ON p.loan_id = e.loan_id AND p.paid_date <= e.due_date
+    ASOF LEFT JOIN pay_day p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
 ),
 days AS (SELECT unnest($days::INTEGER[]) AS day),
 targets AS (
@@ -40,7 +40,7 @@ at_day AS (
            least(greatest(coalesce(p.cum_paid, 0) - t.cum_due_prev, 0), t.amount_due)
                - t.paid_at_due AS recovered
     FROM targets t
-    ASOF LEFT JOIN pay_day p ON p.loan_id = t.loan_id AND p.paid_date <= t.target_date
+    ASOF LEFT JOIN pay_day p ON p.lkey = t.lkey AND p.paid_date <= t.target_date
 ),
 months AS (
     SELECT entry_month_start, segment_value, day,

@@ -18,17 +18,17 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (offer days; NULL = open), $by ('',
 -- 'month' or 'quarter'), $kept_months, $cure_days.
 WITH offers AS (
-    SELECT loan_id,
+    SELECT lkey,
            min(action_date) AS offered_date,
            min(action_date) FILTER (WHERE outcome = 'plan_agreed') AS agreed_date
     FROM action_status
     WHERE channel = 'repayment_plan'
       AND action_date <= $as_of
       AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
-    GROUP BY loan_id
+    GROUP BY lkey
 ),
 plans AS (
-    SELECT loan_id,
+    SELECT lkey,
            CASE WHEN agreed_date IS NULL THEN 'not_agreed' ELSE 'agreed' END AS plan_status,
            coalesce(agreed_date, offered_date) AS start_day,
            CASE $by WHEN 'month' THEN strftime(offered_date, '%Y-%m')
@@ -40,13 +40,13 @@ plans AS (
       AND ($period_end::DATE IS NULL OR offered_date <= $period_end::DATE)
 ),
 inst AS (
-    SELECT loan_id, due_date, paid_off_date,
-           lead(due_date) OVER (PARTITION BY loan_id ORDER BY installment_no) AS next_due
+    SELECT lkey, due_date, paid_off_date,
+           lead(due_date) OVER (PARTITION BY lkey ORDER BY installment_no) AS next_due
     FROM installment_status
-    WHERE loan_id IN (SELECT loan_id FROM plans)
+    WHERE lkey IN (SELECT lkey FROM plans)
 ),
 cure_points AS (
-    SELECT loan_id, paid_off_date AS cure_day
+    SELECT lkey, paid_off_date AS cure_day
     FROM inst
     WHERE paid_off_date IS NOT NULL AND (next_due IS NULL OR next_due >= paid_off_date)
 ),
@@ -54,8 +54,8 @@ cures AS (
     SELECT p.*, l.close_day, l.wo_date,
            least(c.cure_day, CASE WHEN l.close_day >= p.start_day THEN l.close_day END) AS first_ok
     FROM plans p
-    ASOF LEFT JOIN cure_points c ON c.loan_id = p.loan_id AND p.start_day <= c.cure_day
-    JOIN loan_status l ON l.loan_id = p.loan_id
+    ASOF LEFT JOIN cure_points c ON c.lkey = p.lkey AND p.start_day <= c.cure_day
+    JOIN loan_status l ON l.lkey = p.lkey
 ),
 followed AS (
     SELECT *,
@@ -66,20 +66,20 @@ followed AS (
     FROM cures
 ),
 windows_paid AS (
-    SELECT f.loan_id,
+    SELECT f.lkey,
            count(DISTINCT CAST(ceil((pd.paid_date - f.start_day) / 30.0) AS INTEGER)) AS windows
     FROM followed f
     JOIN pay_day pd
-      ON pd.loan_id = f.loan_id
+      ON pd.lkey = f.lkey
      AND pd.paid_date > f.start_day
      AND pd.paid_date <= f.start_day + 30 * $kept_months::INTEGER
     WHERE f.plan_status = 'agreed'
-    GROUP BY f.loan_id
+    GROUP BY f.lkey
 ),
 redefaults AS (
-    SELECT DISTINCT f.loan_id
+    SELECT DISTINCT f.lkey
     FROM followed f
-    JOIN inst i ON i.loan_id = f.loan_id
+    JOIN inst i ON i.lkey = f.lkey
     WHERE f.cure_day IS NOT NULL
       AND i.due_date >= f.cure_day
       AND i.due_date + 30 <= f.cure_day + 90
@@ -96,10 +96,10 @@ per_loan AS (
            f.cure_due AND f.cure_day IS NOT NULL AS cured,
            f.cure_due AND f.cure_day IS NOT NULL AND f.cure_day + 90 <= $as_of AS redefault_due,
            f.cure_due AND f.cure_day IS NOT NULL AND f.cure_day + 90 <= $as_of
-               AND r.loan_id IS NOT NULL AS redefaulted
+               AND r.lkey IS NOT NULL AS redefaulted
     FROM followed f
-    LEFT JOIN windows_paid w USING (loan_id)
-    LEFT JOIN redefaults r USING (loan_id)
+    LEFT JOIN windows_paid w USING (lkey)
+    LEFT JOIN redefaults r USING (lkey)
 ),
 counts AS (
     SELECT group_value, plan_status,

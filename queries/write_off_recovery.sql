@@ -7,7 +7,7 @@
 -- Grain: one row per write-off month (YYYY-MM).
 -- Parameters: $as_of, $filters, $period_start, $period_end (write-off dates; NULL = open).
 WITH wo AS (
-    SELECT loan_id, wo_date, wo_principal
+    SELECT lkey, wo_date, wo_principal
     FROM loan_status
     WHERE wo_date <= $as_of
       AND ($period_start::DATE IS NULL OR wo_date >= $period_start::DATE)
@@ -15,22 +15,22 @@ WITH wo AS (
       AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 recovered AS (
-    SELECT p.loan_id, sum(p.amount) AS recovered
+    SELECT p.lkey, sum(p.amount) AS recovered
     FROM payment_status p
     WHERE p.state_before = 'WO'
       AND p.paid_date <= $as_of
-      AND p.loan_id IN (SELECT loan_id FROM wo)
-    GROUP BY p.loan_id
+      AND p.lkey IN (SELECT lkey FROM wo)
+    GROUP BY p.lkey
 )
 SELECT strftime(wo_date, '%Y-%m') AS write_off_month,
        count(*) AS loans,
        CAST(sum(wo_principal) AS DECIMAL(18, 2)) AS written_off_principal,
        CAST(coalesce(sum(r.recovered), 0) AS DECIMAL(18, 2)) AS recovered,
-       count(r.loan_id) AS recovering_loans,
+       count(r.lkey) AS recovering_loans,
        CAST(coalesce(sum(r.recovered), 0) AS DOUBLE)
            / nullif(CAST(sum(wo_principal) AS DOUBLE), 0) AS rate,
        datediff('month', last_day(min(wo_date)), last_day($as_of::DATE)) AS months_observed
 FROM wo
-LEFT JOIN recovered r USING (loan_id)
+LEFT JOIN recovered r USING (lkey)
 GROUP BY ALL
 ORDER BY write_off_month;
