@@ -63,7 +63,23 @@ def finish(
     )
     if date_x:
         fig.update_xaxes(tickformat="%Y-%m")
+        months = {
+            pd.Timestamp(x).strftime("%Y-%m")
+            for trace in fig.data
+            if trace.x is not None
+            for x in trace.x
+            if x is not None and not pd.isna(x)
+        }
+        if len(months) <= 12:
+            # a short span would get several ticks per month, all labelled alike
+            fig.update_xaxes(dtick="M1")
     return fig
+
+
+def month_axis(month_ends: pd.Series) -> pd.Series:
+    """Month-ends as their month's first day: a YYYY-MM tick then sits on its own month (a
+    month-end date would sit next to the following month's label)."""
+    return pd.to_datetime(month_ends).dt.to_period("M").dt.to_timestamp()
 
 
 def money_axis(values: pd.Series, lang: str) -> tuple[list[float], str]:
@@ -304,14 +320,14 @@ def _kpi_lines(
         rows = select(frame, kpi=kpi)
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(rows.month_end),
+                x=month_axis(rows.month_end),
                 y=rows.value,
                 mode="lines+markers",
                 name=t(f"kpi_{kpi}", lang),
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                 marker={"size": 5},
                 connectgaps=False,
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.2%}<extra>%{fullData.name}</extra>"
+                hovertemplate="%{x|%Y-%m}: %{y:.2%}<extra>%{fullData.name}</extra>"
                 if percent
                 else None,
             )
@@ -338,7 +354,7 @@ def overview_flows_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         y, axis_title = money_axis(rows.value, lang)
         fig.add_trace(
             go.Bar(
-                x=pd.to_datetime(rows.month_end),
+                x=month_axis(rows.month_end),
                 y=y,
                 name=t(f"kpi_{kpi}", lang),
                 marker_color=color,
@@ -348,7 +364,7 @@ def overview_flows_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         )
     fig.update_layout(title={"text": t("overview_flows_chart", lang)}, barmode="group")
     fig.update_xaxes(title_text=t("month_end", lang))
-    fig.update_yaxes(title_text=axis_title, tickformat="~s" if lang != "zh" else ",.0f")
+    fig.update_yaxes(title_text=axis_title, tickformat="~s" if lang != "zh" else ",~g")
     return finish(fig, height=340, date_x=True)
 
 
@@ -367,7 +383,7 @@ def overdue_trend_figure(frame: pd.DataFrame, lang: str, basis: str) -> go.Figur
         part = select(rows, threshold=n)
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(part.month_end),
+                x=month_axis(part.month_end),
                 y=part.rate,
                 mode="lines+markers",
                 name=threshold_label(n),
@@ -380,7 +396,7 @@ def overdue_trend_figure(frame: pd.DataFrame, lang: str, basis: str) -> go.Figur
                         strict=True,
                     )
                 ),
-                hovertemplate="%{x|%Y-%m-%d}: <b>%{y:.2%}</b><br>%{customdata[0]} / "
+                hovertemplate="%{x|%Y-%m}: <b>%{y:.2%}</b><br>%{customdata[0]} / "
                 "%{customdata[1]}<extra>%{fullData.name}</extra>",
             )
         )
@@ -418,7 +434,7 @@ def overdue_split_figure(
         part = rows.loc[rows[segment] == value]
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(part.month_end),
+                x=month_axis(part.month_end),
                 y=part.rate,
                 mode="lines",
                 name=str(value),
@@ -431,7 +447,7 @@ def overdue_split_figure(
                         strict=True,
                     )
                 ),
-                hovertemplate="%{x|%Y-%m-%d}: <b>%{y:.2%}</b><br>%{customdata[0]} / "
+                hovertemplate="%{x|%Y-%m}: <b>%{y:.2%}</b><br>%{customdata[0]} / "
                 "%{customdata[1]}<extra>%{fullData.name}</extra>",
             )
         )
@@ -465,12 +481,12 @@ def bucket_figure(frame: pd.DataFrame, lang: str, basis: str, show_m0: bool) -> 
             continue
         fig.add_trace(
             go.Bar(
-                x=pd.to_datetime(part.month_end),
+                x=month_axis(part.month_end),
                 y=part[share],
                 name=state,
                 marker_color=STATE_COLORS[state],
                 customdata=_amounts(part[amount], basis, lang),
-                hovertemplate="%{x|%Y-%m-%d}: <b>%{y:.2%}</b> · %{customdata}"
+                hovertemplate="%{x|%Y-%m}: <b>%{y:.2%}</b> · %{customdata}"
                 "<extra>%{fullData.name}</extra>",
             )
         )

@@ -18,10 +18,10 @@ from charts.theme import PALETTE
 VINTAGE_BASIS = {"balance": "principal", "count": "count"}
 
 
-def calendar_month_end(cohort: pd.Series, mob: pd.Series) -> pd.Series:
-    """The month-end MOB m months after the cohort month ('YYYY-MM'): the calendar axis."""
+def calendar_month(cohort: pd.Series, mob: pd.Series) -> pd.Series:
+    """The calendar axis: the month MOB m months after the cohort month, as its first day."""
     periods = pd.PeriodIndex(cohort.astype(str), freq="M") + mob.astype(int).to_numpy()
-    return pd.Series(periods.to_timestamp(how="end").normalize(), index=cohort.index)
+    return pd.Series(periods.to_timestamp(), index=cohort.index)
 
 
 def _amount(values: pd.Series, basis: str, lang: str) -> list[str]:
@@ -43,7 +43,7 @@ def vintage_curves_figure(
     )
     for cohort, colour in zip(cohorts, colours, strict=True):
         part = rows.loc[rows.cohort == cohort]
-        x = calendar_month_end(part.cohort, part.mob) if calendar else part.mob
+        x = calendar_month(part.cohort, part.mob) if calendar else part.mob
         custom = [
             f"{cohort} · MOB {m} · {n} / {d}"
             for m, n, d in zip(

@@ -63,6 +63,7 @@ st.download_button(
             (t("overview_flows_chart", lang), flows_fig),
         ],
         movers=movers_table(movers, lang),
+        movers_title=movers_title,
     ),
     file_name=report_file_name(view),
     mime="text/html",

@@ -34,7 +34,7 @@ from charts.portfolio import (
     since,
 )
 from charts.vintage import (
-    calendar_month_end,
+    calendar_month,
     vintage_curves_figure,
     vintage_pooled_figure,
     vintage_triangle_figure,
@@ -334,9 +334,9 @@ def vintage_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_calendar_month_end() -> None:
-    out = calendar_month_end(pd.Series(["2024-01", "2024-11"]), pd.Series([1, 3]))
-    assert list(out) == [pd.Timestamp("2024-02-29"), pd.Timestamp("2025-02-28")]
+def test_calendar_month() -> None:
+    out = calendar_month(pd.Series(["2024-01", "2024-11"]), pd.Series([1, 3]))
+    assert list(out) == [pd.Timestamp("2024-02-01"), pd.Timestamp("2025-02-01")]
 
 
 def test_vintage_triangle_leaves_unreached_cells_empty() -> None:
@@ -352,7 +352,7 @@ def test_vintage_curves_mob_and_calendar() -> None:
     assert len(by_mob.data) == 4  # three cohorts and the colour bar
     assert list(by_mob.data[0].x) == [0, 1, 2]
     on_calendar = vintage_curves_figure(vintage_frame(), "zh", "principal", 30, calendar=True)
-    assert pd.Timestamp(on_calendar.data[0].x[0]) == pd.Timestamp("2024-07-31")
+    assert pd.Timestamp(on_calendar.data[0].x[0]) == pd.Timestamp("2024-07-01")  # July
 
 
 def test_vintage_pooled_one_line_per_value() -> None:

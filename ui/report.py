@@ -1,8 +1,8 @@
 """The overview as one self-contained HTML file for management (open offline, attach to a mail).
 
 Plotly's JavaScript is embedded once (include_plotlyjs="inline"), so the file needs no network.
-PNG images of the charts are added when plotly can render them here (kaleido with a Chrome or
-Chromium); without one the report is complete, only without the PNGs.
+PNG images of the charts are added where a browser is present (kaleido driving the system
+Chromium, all figures in one session); without one the report is complete, only without PNGs.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import html
 import os
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,7 +35,8 @@ th:first-child, td:first-child { text-align: left; }
 th { background: #f5f7fa; }
 .definition { color: #52606d; font-size: 12px; margin-top: 6px; }
 .chart { margin-top: 12px; }
-img.png { max-width: 100%; border: 1px solid #e4e7eb; margin-top: 8px; }
+img.png { max-width: 100%; border: 1px solid #e4e7eb; margin-top: 4px; }
+summary { cursor: pointer; margin-top: 24px; color: #1f5aa6; }
 """
 
 
@@ -60,28 +62,40 @@ def _table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-@lru_cache(maxsize=1)
-def png_available() -> bool:
-    """Whether plotly can render PNGs here (kaleido installed and a Chromium to drive)."""
+def _kaleido():
+    """kaleido, pointed at the system Chromium, or None when it is not installed."""
     try:
-        import kaleido  # noqa: F401
+        import kaleido
     except ImportError:
-        return False
+        return None
     if os.path.exists(CHROMIUM):
         os.environ.setdefault("BROWSER_PATH", CHROMIUM)
-    try:
-        go.Figure().to_image(format="png", width=10, height=10)
-    except Exception:  # any failure (no browser, sandbox) means: no PNGs, the report still works
-        return False
-    return True
+    return kaleido
 
 
-def _png(fig: go.Figure) -> str | None:
-    try:
-        data = fig.to_image(format="png", width=1000, height=int(fig.layout.height or 380), scale=1)
-    except Exception:
-        return None
-    return base64.b64encode(data).decode("ascii")
+def render_pngs(figures: Sequence[go.Figure], width: int = 1000) -> list[bytes | None]:
+    """Every figure as PNG bytes, drawn in one browser session; None for each where that fails
+    (no kaleido, no Chromium, a sandbox that refuses it): the report works without them."""
+    kaleido = _kaleido()
+    if kaleido is None or not figures:
+        return [None] * len(figures)
+    with tempfile.TemporaryDirectory(prefix="report_png_") as tmp:
+        specs = [
+            {
+                "fig": fig,
+                "path": str(Path(tmp) / f"{i}.png"),
+                "opts": {"format": "png", "width": width, "height": int(fig.layout.height or 380)},
+            }
+            for i, fig in enumerate(figures)
+        ]
+        try:
+            kaleido.write_fig_from_object_sync(specs)
+        except Exception:  # any failure means: no PNGs, the interactive charts remain
+            return [None] * len(figures)
+        return [
+            Path(spec["path"]).read_bytes() if Path(spec["path"]).is_file() else None
+            for spec in specs
+        ]
 
 
 def build_report(
@@ -90,11 +104,13 @@ def build_report(
     figures: Sequence[tuple[str, go.Figure]],
     movers: pd.DataFrame | None = None,
     metrics: Sequence[str] = ("portfolio_kpis",),
-    with_png: bool | None = None,
+    with_png: bool = True,
+    movers_title: str | None = None,
 ) -> bytes:
-    """The report as UTF-8 HTML bytes: title, as-of, filters, KPI table, movers, charts."""
+    """The report as UTF-8 HTML bytes: title, as-of, filters, KPI table, movers, charts (each
+    interactive, and as a PNG image too when one can be drawn here)."""
     lang = view.lang
-    with_png = png_available() if with_png is None else with_png
+    pngs = render_pngs([fig for _, fig in figures]) if with_png else [None] * len(figures)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -114,25 +130,28 @@ def build_report(
     for metric in metrics:
         parts.append(f'<p class="definition">{html.escape(metric_definition(metric, lang))}</p>')
     if movers is not None and not movers.empty:
-        parts.append(f"<h2>{html.escape(t('movers_title', lang))}</h2>")
+        parts.append(f"<h2>{html.escape(movers_title or t('movers_title', lang))}</h2>")
         parts.append(_table(movers))
-    first = True
-    for title, fig in figures:
-        parts.append(f"<h2>{html.escape(title)}</h2>")
+    parts.append(f"<h2>{html.escape(t('report_charts', lang))}</h2>")
+    for i, (_, fig) in enumerate(figures):
         div = fig.to_html(
             full_html=False,
-            include_plotlyjs="inline" if first else False,
+            include_plotlyjs="inline" if i == 0 else False,
             config={"displaylogo": False, "responsive": True},
         )
-        first = False
         parts.append(f'<div class="chart">{div}</div>')
-        if with_png:
-            encoded = _png(fig)
-            if encoded:
-                parts.append(
-                    f'<img class="png" alt="{html.escape(title)}" '
-                    f'src="data:image/png;base64,{encoded}">'
-                )
+    images = [(title, png) for (title, _), png in zip(figures, pngs, strict=True) if png]
+    if images:
+        # static copies for slides and mail clients that run no JavaScript
+        parts.append(f"<details><summary>{html.escape(t('report_png', lang))}</summary>")
+        for title, png in images:
+            encoded = base64.b64encode(png).decode("ascii")
+            parts.append(
+                f'<p class="meta">{html.escape(title)}</p>'
+                f'<img class="png" alt="{html.escape(title)}" '
+                f'src="data:image/png;base64,{encoded}">'
+            )
+        parts.append("</details>")
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")
 
