@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -40,7 +41,7 @@ from charts.vintage import (
     vintage_triangle_figure,
 )
 from tests.golden import REPO
-from ui.report import build_report, filters_text
+from ui.report import build_report, filters_text, render_pngs
 from ui.state import View
 
 NAN = float("nan")
@@ -429,3 +430,18 @@ def test_pages_hold_no_sql_and_no_arithmetic(page: str) -> None:
     code = "\n".join(line.split("#")[0] for line in source.splitlines())
     for forbidden in ("SELECT ", "duckdb", ".groupby(", ".sum(", ".mean(", ".pivot", " / "):
         assert forbidden not in code, f"pages/{page}.py uses {forbidden.strip()}"
+
+
+@pytest.mark.slow
+def test_report_png_copies_when_a_browser_is_present() -> None:
+    pytest.importorskip("kaleido")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no Chromium to draw PNGs with")
+    frame = kpis_frame()
+    figures = [("rates", overview_rates_figure(frame, "en", "balance"))]
+    (png,) = render_pngs([fig for _, fig in figures])
+    assert png is not None and png.startswith(b"\x89PNG")
+    view = View("en", date(2024, 9, 30), None, None, "balance", ())
+    html = build_report(view, kpi_table(frame, view.as_of, "en"), figures).decode("utf-8")
+    assert html.count('src="data:image/png;base64,') == 1
+    assert "Charts as PNG images" in html
