@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import resource
 import signal
 import socket
 import statistics
@@ -121,29 +122,36 @@ def time_calls(
     import queries
     from ledger.db import connect
 
-    def once(con: Any) -> list[float]:
-        took = []
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    def once(con: Any) -> tuple[list[float], float]:
+        took, cpu0 = [], cpu()
         for kind, name, params in calls:
             started = time.perf_counter()
             (queries.run if kind == "metric" else queries.lookup)(con, name, **params)
             took.append(time.perf_counter() - started)
-        return took
+        return took, cpu() - cpu0
 
-    started = time.perf_counter()
+    started, cpu_start = time.perf_counter(), cpu()
     con = connect(db, read_only=True)
     connect_s = time.perf_counter() - started
     try:
-        cold = once(con)
+        cold = once(con)[0]
+        cold_cpu = cpu() - cpu_start  # connect included, like cold_ms
         warm_runs_ = [once(con) for _ in range(max(warm_runs, 1))]
     finally:
         con.close()
-    warm_each = [statistics.median(r[i] for r in warm_runs_) for i in range(len(calls))]
+    warm_each = [statistics.median(r[0][i] for r in warm_runs_) for i in range(len(calls))]
     slowest = max(range(len(calls)), key=lambda i: warm_each[i]) if calls else None
     return {
         "calls": len(calls),
         "connect_ms": round(connect_s * 1000, 1),
         "cold_ms": round((connect_s + sum(cold)) * 1000, 1),
-        "warm_ms": round(statistics.median(sum(r) for r in warm_runs_) * 1000, 1),
+        "warm_ms": round(statistics.median(sum(r[0]) for r in warm_runs_) * 1000, 1),
+        "cold_cpu_ms": round(cold_cpu * 1000, 1),
+        "warm_cpu_ms": round(statistics.median(r[1] for r in warm_runs_) * 1000, 1),
         "slowest": None
         if slowest is None
         else {

@@ -422,6 +422,26 @@ def checksum(db: Path) -> list[float]:
 # The benchmark
 
 
+def _phase(work: Path, name: str, resume: bool, fn: Any) -> Any:
+    """Run one part of the benchmark, or with --resume take its figures from an earlier run in
+    the same work dir (each part records when it ran and the load average around it)."""
+    saved = work / "phases" / f"{name}.json"
+    if resume and saved.exists():
+        _log(f"{name}: figures of the earlier run in {work}")
+        return json.loads(saved.read_text())
+    load0, at = os.getloadavg()[0], datetime.now().isoformat(timespec="seconds")
+    value = fn()
+    if isinstance(value, dict):
+        value = {
+            **value,
+            "ran_at": at,
+            "load_average_1m": [round(load0, 2), round(os.getloadavg()[0], 2)],
+        }
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(value, default=str))
+    return value
+
+
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     quick = args.quick
     big = args.loans >= 2_000_000
@@ -452,10 +472,15 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
 
     db = work / "ledger.duckdb"
     runs = args.import_runs or (3 if args.loans <= 100_000 and not quick else 1)
-    imports = []
-    for i in range(runs):
-        _log(f"import + derive, run {i + 1}/{runs}")
-        imports.append(import_once(src, db))
+
+    def do_imports() -> dict[str, Any]:
+        done = []
+        for i in range(runs):
+            _log(f"import + derive, run {i + 1}/{runs}")
+            done.append(import_once(src, db))
+        return {"runs": done}
+
+    imports = _phase(work, "import", args.resume, do_imports)["runs"]
     best = sorted(imports, key=lambda r: r["total_s"])[len(imports) // 2]
     step_names = [s["step"] for s in best["steps"]]
     steps = [
@@ -488,9 +513,19 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         sys.path.insert(0, str(BENCH))
         import page_timing
 
-        pages = page_timing.pages(
-            db, work / "pages", warm_runs=2 if quick else args.warm_runs, fresh_process=not quick
+        pages = _phase(
+            work,
+            "pages",
+            args.resume,
+            lambda: page_timing.pages(
+                db,
+                work / "pages",
+                warm_runs=2 if quick else args.warm_runs,
+                fresh_process=not quick,
+            ),
         )
+        pages_meta = {k: v for k, v in pages.items() if not isinstance(v, dict)}
+        pages = {k: v for k, v in pages.items() if isinstance(v, dict)}
         timed = [p for p in pages.values() if "warm_ms" in p]
         result["pages"] = pages
         result["pages_summary"] = {
@@ -500,6 +535,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             "missing": sorted(u for u, p in pages.items() if p.get("missing")),
             "warm_ms_max": max((p["warm_ms"] for p in timed), default=None),
             "cold_ms_max": max((p["cold_ms"] for p in timed), default=None),
+            **pages_meta,
         }
 
     if "browser" not in skip:
@@ -507,60 +543,79 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         sys.path.insert(0, str(BENCH))
         import page_timing
 
-        try:
-            result["browser"] = page_timing.first_chart(
-                db, runs=3, screenshot=work / "overview.png"
-            )
-            result["browser"]["screenshot"] = str(work / "overview.png")
-        except Exception as exc:
-            result["browser"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        def do_browser() -> dict[str, Any]:
+            try:
+                out = page_timing.first_chart(db, runs=3, screenshot=work / "overview.png")
+                return {**out, "screenshot": str(work / "overview.png")}
+            except Exception as exc:
+                return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+        result["browser"] = _phase(work, "browser", args.resume, do_browser)
 
     if "pandas" not in skip:
         _log("pandas derivation")
         cmd = [str(BENCH / "pandas_derivation.py"), "--db", str(db), "--json"]
         if args.loans <= 50_000:
             cmd.append("--check")
-        try:
-            pd_result = _child(cmd)
-            pd_result["agrees_checksum"] = _close(pd_result["checksum"], checksum(db))
+
+        def do_pandas() -> dict[str, Any]:
+            try:
+                out = _child(cmd)
+                out["agrees_checksum"] = _close(out["checksum"], checksum(db))
+                return out
+            except Exception as exc:
+                return {"error": f"{type(exc).__name__}: {exc}"[-1500:]}
+
+        pd_result = _phase(work, "pandas", args.resume, do_pandas)
+        if "derive_s" in pd_result:
             pd_result["ratio"] = round(pd_result["derive_s"] / core_s, 1) if core_s else None
-            result["pandas"] = pd_result
-        except Exception as exc:
-            result["pandas"] = {"error": f"{type(exc).__name__}: {exc}"[-1500:]}
+        result["pandas"] = pd_result
 
     if "postgres" not in skip:
         _log("PostgreSQL derivation")
-        try:
-            pg = _child([str(BENCH / "postgres_derivation.py"), "--db", str(db), "--json"])
+
+        def do_postgres() -> dict[str, Any]:
+            try:
+                return _child([str(BENCH / "postgres_derivation.py"), "--db", str(db), "--json"])
+            except Exception as exc:
+                return {"error": f"{type(exc).__name__}: {exc}"[-1500:]}
+
+        pg = _phase(work, "postgres", args.resume, do_postgres)
+        if "derive_s" in pg:
             pg["ratio"] = round(pg["derive_s"] / core_s, 1) if core_s else None
-            result["postgres"] = pg
-        except Exception as exc:
-            result["postgres"] = {"error": f"{type(exc).__name__}: {exc}"[-1500:]}
+        result["postgres"] = pg
 
     if "incremental" not in skip:
         _log("incremental: one further month of exports")
-        base, month, cutoff = split_last_month(src, work / "split", args.format)
-        inc_db = work / "incremental.duckdb"
-        first = import_once(base, inc_db)
-        second = _child(
-            [str(Path(__file__).resolve()), "--worker", "import", str(month), str(inc_db)]
-        )
+
+        def do_incremental() -> dict[str, Any]:
+            base, month, cutoff = split_last_month(src, work / "split", args.format)
+            inc_db = work / "incremental.duckdb"
+            first = import_once(base, inc_db)
+            second = _child(
+                [str(Path(__file__).resolve()), "--worker", "import", str(month), str(inc_db)]
+            )
+            return {
+                "cutoff": cutoff,
+                "base_total_s": first["total_s"],
+                "month_total_s": second["total_s"],
+                "month_import_s": second["import_s"],
+                "month_derive_s": second["derive_s"],
+                "month_cpu_s": second["cpu_s"],
+                "month_phases": second["phases"],
+                "same_result_as_full": _close(checksum(inc_db), checksum(db)),
+            }
+
+        inc = _phase(work, "incremental", args.resume, do_incremental)
         full = result["import"]["total_s"]
-        result["incremental"] = {
-            "cutoff": cutoff,
-            "base_total_s": first["total_s"],
-            "month_total_s": second["total_s"],
-            "month_import_s": second["import_s"],
-            "month_derive_s": second["derive_s"],
-            "full_total_s": full,
-            "ratio": round(second["total_s"] / full, 3) if full else None,
-            "same_result_as_full": _close(checksum(inc_db), checksum(db)),
-        }
+        inc["full_total_s"] = full
+        inc["ratio"] = round(inc["month_total_s"] / full, 3) if full else None
+        result["incremental"] = inc
 
     result["finished"] = datetime.now().isoformat(timespec="seconds")
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     result["targets"] = targets(result)
-    if not args.keep:
+    if not args.keep and not args.work_dir:
         shutil.rmtree(work, ignore_errors=True)
     else:
         result["work_dir"] = str(work)
@@ -685,17 +740,19 @@ def report_lines(r: dict[str, Any]) -> list[str]:
     if "pages" in r:
         lines += [
             "",
-            "| page | queries | cold ms | warm ms | slowest query (warm ms) | AppTest script s |",
-            "|---|---|---|---|---|---|",
+            "| page | queries | cold ms | warm ms | cold CPU ms | warm CPU ms | slowest query "
+            "(warm ms) | AppTest script s |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for url, p in r["pages"].items():
             if p.get("missing"):
-                lines.append(f"| {url} | (no page file) | | | | |")
+                lines.append(f"| {url} | (no page file) | | | | | | |")
                 continue
             slow = p.get("slowest") or {}
             err = " (errors)" if p.get("errors") else ""
             lines.append(
                 f"| {url}{err} | {p['calls']} | {_fmt(p['cold_ms'])} | {_fmt(p['warm_ms'])} | "
+                f"{_fmt(p.get('cold_cpu_ms'))} | {_fmt(p.get('warm_cpu_ms'))} | "
                 f"{slow.get('query', '')} ({_fmt(slow.get('warm_ms'))}) | "
                 f"{_fmt(p.get('script_s'))} |"
             )
@@ -706,7 +763,8 @@ def report_lines(r: dict[str, Any]) -> list[str]:
             f"Browser: {b}"
             if "error" in b
             else f"Browser (overview, first chart): median {_fmt(b['first_chart_ms'])} ms of "
-            f"{b['runs_ms']} ms; first load on a fresh server {_fmt(b['first_load_ms'])} ms.",
+            f"{b['runs_ms']} ms (first KPI card {_fmt(b.get('first_kpi_ms'))} ms); first load "
+            f"on a fresh server {_fmt(b['first_load_ms'])} ms.",
         ]
     pdr = r.get("pandas")
     if pdr:
@@ -819,6 +877,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work-dir", default=None, help="databases and scratch (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --work-dir: reuse the figures of parts an earlier run there "
+        "finished (each part records when it ran and the load then)",
+    )
     parser.add_argument(
         "--write-results",
         action="store_true",
