@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from ledger.cli import main
 from ledger.importer import import_paths
 from tests.golden import expected, golden_dir
 from tests.import_support import (
     GOLDEN_TABLES,
     RAW_TABLES,
-    all_tables,
     cli_json,
     copy_golden,
     golden_lines,
@@ -111,14 +113,24 @@ def test_import_row_records_the_import(golden_cli) -> None:
     assert json.loads(rows[0][3])["tables"] == out["tables"]
 
 
-def test_golden_human_report_and_rejects_csv(tmp_path: Path) -> None:
-    db = tmp_path / "l.duckdb"
-    proc = run_cli("import", str(golden_dir()), "--db", str(db), "--as-of", str(AS_OF))
-    assert proc.returncode == 0, proc.stderr
-    assert "No rows rejected" in proc.stdout and "reconciled" in proc.stdout
+def _copy_db(src: Path, dest: Path) -> Path:
+    """A copy of a database with its personal-data key, to import into again."""
+    shutil.copy(src, dest)
+    shutil.copy(Path(f"{src}.pii-key"), Path(f"{dest}.pii-key"))
+    return dest
+
+
+def test_human_report_and_rejects_csv(golden_cli, tmp_path: Path) -> None:
+    db = _copy_db(golden_cli[0], tmp_path / "l.duckdb")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["import", str(golden_dir()), "--db", str(db), "--as-of", str(AS_OF)])
+    assert code == 0
+    text = out.getvalue()
+    assert "Import 2 applied" in text and "No rows rejected" in text and "reconciled" in text
     for table in GOLDEN_TABLES:
-        assert table in proc.stdout
-    rej = run_cli("rejects", "--db", str(db))
+        assert table in text
+    rej = run_cli("rejects", "--db", str(golden_cli[0]))
     assert rej.returncode == 0
     assert rej.stdout.startswith("\ufeffimport_id,table,file,line,reason_code,reason")
 
@@ -135,20 +147,21 @@ def test_cli_metrics_and_export_are_wired(golden_cli) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
-def test_reimport_changes_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "l.duckdb"
-    folder = copy_golden(tmp_path / "golden")
-    import_paths([folder], db, as_of=AS_OF)
-    first = snapshot(db, (*RAW_TABLES, "rejects", "loan_month"))
-    report = import_paths([folder], db, as_of=AS_OF)
+def test_reimport_changes_nothing_and_clears_stale_files(golden_cli, tmp_path: Path) -> None:
+    db = _copy_db(golden_cli[0], tmp_path / "l.duckdb")
+    tables = (*RAW_TABLES, "rejects", "loan_month")
+    first = snapshot(db, tables)
+    stale = tmp_path / "l.duckdb.building-999999"
+    stale.write_bytes(b"half a database")
+    report = import_paths([golden_dir()], db, as_of=AS_OF)
     assert report.import_id == 2 and report.rejects == {}
-    assert snapshot(db, tuple(first)) == first
+    assert snapshot(db, tables) == first
     assert [r[0] for r in table_rows(db, "imports")] == [1, 2]
+    assert not stale.exists()
 
 
-def test_later_export_replaces_rows_by_key(tmp_path: Path) -> None:
-    db = tmp_path / "l.duckdb"
-    import_paths([golden_dir()], db, as_of=AS_OF)
+def test_later_export_replaces_rows_by_key(golden_cli, tmp_path: Path) -> None:
+    db = _copy_db(golden_cli[0], tmp_path / "l.duckdb")
     later = tmp_path / "later"
     later.mkdir()
     loans = golden_lines("loans")
@@ -192,15 +205,6 @@ def test_payments_without_ids_get_stable_ids(tmp_path: Path) -> None:
     assert table_rows(db, "repayments") == first
 
 
-def test_stale_building_file_is_removed_by_next_import(tmp_path: Path) -> None:
-    db = tmp_path / "l.duckdb"
-    stale = tmp_path / "l.duckdb.building-999999"
-    stale.write_bytes(b"half a database")
-    import_paths([golden_dir()], db, as_of=AS_OF)
-    assert not stale.exists()
-    assert "loan_month" in all_tables(db)
-
-
 def test_default_as_of_is_latest_date_in_ledger(tmp_path: Path) -> None:
     db = tmp_path / "l.duckdb"
     report = import_paths([golden_dir()], db)
@@ -215,9 +219,8 @@ def test_default_as_of_is_latest_date_in_ledger(tmp_path: Path) -> None:
     assert report.as_of == latest
 
 
-def test_folder_of_monthly_files_equals_one_file(tmp_path: Path) -> None:
-    one = tmp_path / "one.duckdb"
-    import_paths([golden_dir()], one, as_of=AS_OF)
+def test_folder_of_monthly_files_equals_one_file(golden_cli, tmp_path: Path) -> None:
+    one = golden_cli[0]
     monthly = copy_golden(tmp_path / "monthly")
     (monthly / "repayments.csv").unlink()
     (monthly / "repayments").mkdir()
@@ -244,10 +247,9 @@ def test_same_file_given_twice_is_read_once(tmp_path: Path) -> None:
     assert report.tables["loans"] == {"read": 7, "loaded": 7, "rejected": 0}
 
 
-def test_database_copy_is_untouched_while_building(tmp_path: Path) -> None:
+def test_database_copy_is_untouched_while_building(golden_cli, tmp_path: Path) -> None:
     """The import never writes the current file: it is replaced, not modified."""
-    db = tmp_path / "l.duckdb"
-    import_paths([golden_dir()], db, as_of=AS_OF)
+    db = _copy_db(golden_cli[0], tmp_path / "l.duckdb")
     before = db.read_bytes()
     keep = tmp_path / "keep.duckdb"
     os.link(db, keep)  # the same file under a second name: any write in place would show
