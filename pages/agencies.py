@@ -79,6 +79,7 @@ tables.chart(
 # --- agents and collectors --------------------------------------------------------------------
 st.subheader(t("ag_agents_title", lang), help=metric_definition("agency_league", lang))
 agents = data.metric("agency_league", **period, window_days=window, level="agent")
+agents = agents.drop(columns=["placed_accounts", "placed_past_due"])  # placements: agencies only
 owners = sorted(agents["agency"].dropna().unique()) if not agents.empty else []
 owner = choice(
     st.selectbox,

@@ -2,9 +2,10 @@
 -- ($level = 'agency': every action carrying an agency, whatever its channel — an agency's robot
 -- calls count as its own) or of agents and collectors ($level = 'agent': every action carrying an
 -- agent id, in-house collectors and field visitors included).
--- - placed_accounts / placed_past_due: loans placed in the period — a placement is the first
---   action of that agency (agent) on the loan up to the as-of date — and their past-due amount at
---   the end of the day before it (METRICS.md §1: Σ amount due before that day less paid to it).
+-- - placed_accounts / placed_past_due (agencies; NULL for agents): loans placed in the period —
+--   a placement is the agency's first action on the loan up to the as-of date — and their
+--   past-due amount at the end of the day before it (METRICS.md §1: Σ amount due before that day
+--   less paid to it).
 -- - attempts, accounts, right-party contacts, PTPs, PTPs due and kept, complaints and the conduct
 --   flags of its actions in the period; commission = the cost of those actions.
 -- - recovered: collection recoveries in the period credited by last touch within $window_days
@@ -16,21 +17,27 @@
 -- Grain: one row per agency (agent). Parameters: $as_of, $filters, $period_start, $period_end
 -- (NULL = open), $window_days, $level ('agency' or 'agent').
 WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
-keyed AS (
-    SELECT *,
-           CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit,
-           ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
-               AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE) AS in_period
+acts AS (
+    SELECT lkey, borrower_id, action_date, channel, agency, rpc, is_ptp, ptp_due, ptp_kept, cost,
+           complaint, outside_hours, non_borrower_contact,
+           CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit
     FROM action_status
     WHERE action_date <= $as_of
+      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND seg_id IN (SELECT seg_id FROM kept)
 ),
-acts AS (SELECT * FROM keyed WHERE in_period),
 unit_acts AS (SELECT * FROM acts WHERE unit IS NOT NULL),
 placements AS (
-    SELECT unit, lkey, min(action_date) AS placed_date
-    FROM keyed
-    WHERE unit IS NOT NULL
+    -- agencies only: an agent's first action on a loan is not a placement (and the lookups of
+    -- the past-due amount would cost as much as the rest of the table); placements are found
+    -- over all actions up to the as-of date, then kept when they fall in the period
+    SELECT agency AS unit, lkey, min(action_date) AS placed_date
+    FROM action_status
+    WHERE $level = 'agency'
+      AND agency IS NOT NULL
+      AND action_date <= $as_of
+      AND seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 placed AS (
@@ -116,8 +123,8 @@ units AS (
 ),
 joined AS (
     SELECT u.unit, a.agency, a.main_channel,
-           coalesce(p.placed_accounts, 0) AS placed_accounts,
-           coalesce(p.placed_past_due, 0) AS placed_past_due,
+           CASE WHEN $level = 'agency' THEN coalesce(p.placed_accounts, 0) END AS placed_accounts,
+           CASE WHEN $level = 'agency' THEN coalesce(p.placed_past_due, 0) END AS placed_past_due,
            coalesce(a.attempts, 0) AS attempts,
            coalesce(a.accounts, 0) AS accounts,
            coalesce(a.rpc, 0) AS rpc,

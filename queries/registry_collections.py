@@ -198,8 +198,9 @@ EXTRA_METRICS += (
         "委外机构排名",
         "Agency league table",
         "mixed",
-        "Per third-party agency (or per agent): accounts placed in the period (first action on "
-        "the loan) and their past-due amount then; attempts, contacts, PTPs kept; recoveries "
+        "Per third-party agency (or per agent): accounts placed with the agency in the period "
+        "(its first action on the loan) and their past-due amount then; attempts, contacts, "
+        "PTPs kept; recoveries "
         "credited by last touch within the attribution window; commission (the cost of its "
         "actions) and net recovery; complaints per 10,000 attempts and conduct breaches.",
         "各委外机构（或催收员）：期间内新委案账户数（首次催收）及委案时逾期金额；催收次数、接通、"
