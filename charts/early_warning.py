@@ -38,9 +38,17 @@ def _shade_immature(fig: go.Figure, x: pd.Series, mature: pd.Series, lang: str) 
         opacity=0.45,
         layer="below",
         line_width=0,
-        annotation_text=t("immature", lang),
-        annotation_position="top left",
-        annotation_font_size=11,
+    )
+    # the band's meaning goes in the legend: a label on a one-month band would not fit
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=t("immature", lang),
+            marker={"symbol": "square", "size": 12, "color": IMMATURE_COLOR},
+            hoverinfo="skip",
+        )
     )
 
 
@@ -120,7 +128,7 @@ def entry_rate_figure(frame: pd.DataFrame, lang: str, basis: str) -> go.Figure:
         )
     )
     fig.update_layout(title={"text": t("entry_chart", lang)}, showlegend=False)
-    fig.update_xaxes(title_text=t("due_month", lang), nticks=8)
+    fig.update_xaxes(title_text=t("due_month", lang))
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=340, percent_y=True, date_x=True)
 
@@ -151,7 +159,7 @@ def cure_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             lang,
         )
     fig.update_layout(title={"text": t("cure_chart", lang)})
-    fig.update_xaxes(title_text=t("due_month", lang), nticks=8)
+    fig.update_xaxes(title_text=t("due_month", lang))
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=340, percent_y=True, date_x=True)
 
@@ -182,7 +190,7 @@ def fpd_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             lang,
         )
     fig.update_layout(title={"text": t("fpd_chart", lang)})
-    fig.update_xaxes(title_text=t("cohort", lang), nticks=8)
+    fig.update_xaxes(title_text=t("cohort", lang))
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=340, percent_y=True, date_x=True)
 
@@ -212,6 +220,6 @@ def fpd_by_segment_figure(
     if segment != "risk_grade":
         title = f"FPD{threshold} · {segment_label(segment, lang)}"
     fig.update_layout(title={"text": title})
-    fig.update_xaxes(title_text=t("cohort", lang), nticks=8)
+    fig.update_xaxes(title_text=t("cohort", lang))
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
     return finish(fig, height=360, percent_y=True, date_x=True)

@@ -70,9 +70,10 @@ def finish(
             for x in trace.x
             if x is not None and not pd.isna(x)
         }
-        if len(months) <= 12:
-            # a short span would get several ticks per month, all labelled alike
-            fig.update_xaxes(dtick="M1")
+        # one label per month, quarter, half-year or year: never several labels alike, and
+        # few enough to stay level in a half-width chart
+        n = len(months)
+        fig.update_xaxes(dtick="M1" if n <= 8 else "M3" if n <= 15 else "M6" if n <= 40 else "M12")
     return fig
 
 

@@ -39,6 +39,29 @@ if entry.empty:
     empty_state(view)
     st.stop()
 
+# the page's controls in one row, so the charts below line up in pairs
+segments = ordered_segments(data.lookup("segment_values").segment, FIXED_SEGMENTS)
+a, b, c = st.columns([2, 1.2, 1])
+cure_days = a.multiselect(
+    t("cure_days_pick", lang), CURE_DAYS, default=[7, 30], key="ew_cure", bind="query-params"
+)
+by = choice(
+    b.selectbox,
+    t("split_by", lang),
+    segments,
+    default="risk_grade",
+    format_func=lambda s: segment_label(s, lang),
+    key="ew_by",
+)
+n = c.selectbox(
+    t("fpd_threshold", lang),
+    FPD_DAYS,
+    index=1,
+    format_func=lambda d: f"FPD{d}",
+    key="ew_fpd_n",
+    bind="query-params",
+)
+
 left, right = st.columns(2)
 with left:
     entry_rows = select(entry, basis=ENTRY_BASIS[view.basis])
@@ -50,13 +73,6 @@ with left:
         key="ew_entry",
     )
 with right:
-    cure_days = st.multiselect(
-        t("cure_days_pick", lang),
-        CURE_DAYS,
-        default=[7, 30],
-        key="ew_cure",
-        bind="query-params",
-    )
     if not cure_days:
         st.info(t("pick_threshold", lang), icon=":material/tune:")
     else:
@@ -74,33 +90,15 @@ fpd = since(
     "cohort",
     view.period_start,
 )
+by_segment = since(
+    data.metric("fpd_by_cohort", as_of=view.as_of, filters=filters, thresholds=[n], by=by),
+    "cohort",
+    view.period_start,
+)
 left, right = st.columns(2)
 with left:
     chart_block(fpd_figure(fpd, lang), fpd, "fpd_by_cohort", view, key="ew_fpd")
 with right:
-    segments = ordered_segments(data.lookup("segment_values").segment, FIXED_SEGMENTS)
-    a, b = st.columns(2)
-    by = choice(
-        a.selectbox,
-        t("split_by", lang),
-        segments,
-        default="risk_grade",
-        format_func=lambda s: segment_label(s, lang),
-        key="ew_by",
-    )
-    n = b.selectbox(
-        t("fpd_threshold", lang),
-        FPD_DAYS,
-        index=1,
-        format_func=lambda d: f"FPD{d}",
-        key="ew_fpd_n",
-        bind="query-params",
-    )
-    by_segment = since(
-        data.metric("fpd_by_cohort", as_of=view.as_of, filters=filters, thresholds=[n], by=by),
-        "cohort",
-        view.period_start,
-    )
     chart_block(
         fpd_by_segment_figure(by_segment, by, n, lang),
         by_segment,

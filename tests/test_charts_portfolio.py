@@ -279,7 +279,8 @@ def _ys(trace) -> list[float | None]:
 
 def test_fpd_immature_points_are_dashed_and_unobserved_are_gaps() -> None:
     fig = fpd_figure(fpd_frame(), "en")
-    solid, dashed = fig.data
+    band_key, solid, dashed = fig.data
+    assert band_key.name == "immature (not yet observed)"  # the grey band, in the legend
     assert _ys(solid) == [0.05, None, None]
     assert dashed.line.dash == "dot"
     assert _ys(dashed) == [0.05, 0.025, None]  # joined to the last mature point; no zero
@@ -292,7 +293,11 @@ def test_fpd_immature_points_are_dashed_and_unobserved_are_gaps() -> None:
 def test_fpd_by_segment_masks_per_value() -> None:
     frame = pd.concat([fpd_frame().assign(risk_grade="A"), fpd_frame().assign(risk_grade="B")])
     fig = fpd_by_segment_figure(frame, "risk_grade", 30, "zh")
-    assert [tr.name for tr in fig.data if tr.showlegend is not False] == ["A", "B"]
+    assert [tr.name for tr in fig.data if tr.showlegend is not False] == [
+        "未成熟（未观察到）",
+        "A",
+        "B",
+    ]
     assert all(0 not in _ys(tr) for tr in fig.data)
 
 
