@@ -62,7 +62,8 @@ def finish(
         title={"x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 15}},
     )
     if date_x:
-        fig.update_xaxes(tickformat="%Y-%m")
+        # explicit: a legend-only trace without x values would otherwise make it a number axis
+        fig.update_xaxes(type="date", tickformat="%Y-%m")
         months = {
             pd.Timestamp(x).strftime("%Y-%m")
             for trace in fig.data

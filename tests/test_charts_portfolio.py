@@ -281,6 +281,7 @@ def test_fpd_immature_points_are_dashed_and_unobserved_are_gaps() -> None:
     fig = fpd_figure(fpd_frame(), "en")
     band_key, solid, dashed = fig.data
     assert band_key.name == "immature (not yet observed)"  # the grey band, in the legend
+    assert fig.layout.xaxis.type == "date"
     assert _ys(solid) == [0.05, None, None]
     assert dashed.line.dash == "dot"
     assert _ys(dashed) == [0.05, 0.025, None]  # joined to the last mature point; no zero
