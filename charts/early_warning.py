@@ -222,4 +222,4 @@ def fpd_by_segment_figure(
     fig.update_layout(title={"text": title})
     fig.update_xaxes(title_text=t("cohort", lang))
     fig.update_yaxes(title_text=t("rate", lang), rangemode="tozero")
-    return finish(fig, height=360, percent_y=True, date_x=True)
+    return finish(fig, height=340, percent_y=True, date_x=True)
