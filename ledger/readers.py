@@ -573,8 +573,10 @@ def prepare_parquet(con: duckdb.DuckDBPyConnection, found: FoundFile, scan: str)
     try:
         with found.path.open("rb") as fh:
             head = fh.read(4)
-            fh.seek(-4, os.SEEK_END) if found.path.stat().st_size >= 8 else None
-            tail = fh.read(4)
+            tail = b""
+            if found.path.stat().st_size >= 8:
+                fh.seek(-4, os.SEEK_END)
+                tail = fh.read(4)
     except OSError as exc:
         raise refuse(
             label, None, f"cannot read the file ({exc.strerror or exc})", "a readable file"
