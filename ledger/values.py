@@ -69,10 +69,7 @@ def amount_expr(raw: str, unit_param: str | None, scale: int) -> str:
             f"coalesce(TRY_CAST({raw} AS DECIMAL(18, 6)), "
             f"TRY_CAST(ledger_amount_text({raw}) AS DECIMAL(18, 6)))"
         )
-        return (
-            f"TRY_CAST({parsed} * CAST(${unit_param} AS DECIMAL(14, 4)) "
-            f"AS DECIMAL(18, {scale}))"
-        )
+        return f"TRY_CAST({parsed} * CAST(${unit_param} AS DECIMAL(14, 4)) AS DECIMAL(18, {scale}))"
     return (
         f"coalesce(TRY_CAST({raw} AS DECIMAL(18, {scale})), "
         f"TRY_CAST(ledger_amount_text({raw}) AS DECIMAL(18, {scale})))"
