@@ -108,6 +108,12 @@ BAD_ROWS: list[tuple[str, str, str | None, str]] = [
         "20240201 and RMB",
     ),
     (
+        "loans.csv",
+        "L022,B22,2024-02-30,100.00,2,cash_loan,Henan,B,partner,,,700",
+        "unparseable_date",
+        "February 30, after blank lines",
+    ),
+    (
         "installments.csv",
         "L008,1,2024-02-15,100.00,5.00,0.00",
         "unknown_loan_id",
@@ -229,6 +235,18 @@ BAD_ROWS: list[tuple[str, str, str | None, str]] = [
     ),
     (
         "collection_actions.csv",
+        'A31,L002,2024-05-02 10:00:00,third_party,"Agency\nNorth",contacted,,,30.00,false,',
+        None,
+        "a quoted value over two lines",
+    ),
+    (
+        "collection_actions.csv",
+        "A32,L002,2024-05-02 11:00:00,carrier pigeon,,delivered,,,0.05,false,borrower",
+        "unknown_channel",
+        "channel after a two-line value",
+    ),
+    (
+        "collection_actions.csv",
         "A30,L888,2024-05-01 10:00:00,sms,,delivered,,,0.05,false,",
         "unknown_loan_id",
         "action of no loan",
@@ -243,8 +261,7 @@ BAD_ROWS: list[tuple[str, str, str | None, str]] = [
 
 
 def _layout() -> dict[str, list[tuple[str, str | None]]]:
-    """Every file's lines: golden lines first (valid), then the cases in order (the line of a
-    case is found with `_line`, as the same text may also be a golden line)."""
+    """Every file's lines: golden lines first (valid), then the cases in order."""
     files: dict[str, list[tuple[str, str | None]]] = {}
     for t in ("loans", "installments", "repayments", "collection_actions"):
         lines = golden_lines(t)
@@ -254,6 +271,18 @@ def _layout() -> dict[str, list[tuple[str, str | None]]]:
     for name, text, reason, _why in BAD_ROWS:
         files.setdefault(name, []).append((text, reason))
     return files
+
+
+def _numbered() -> dict[str, list[tuple[int, str, str | None]]]:
+    """(physical line, text, reason) per file: a value with a line break takes two lines."""
+    out: dict[str, list[tuple[int, str, str | None]]] = {}
+    for name, lines in _layout().items():
+        line = 1
+        out[name] = []
+        for text, reason in lines:
+            out[name].append((line, text, reason))
+            line += text.count("\n") + 1
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -268,26 +297,23 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
 
 
 def _line(why: str) -> tuple[str, int]:
-    """The file and line number a case lands on."""
-    layout = {name: len(lines) for name, lines in _layout().items()}
-    counts: dict[str, int] = {}
-    for name, _text, _reason, _why in BAD_ROWS:
-        counts[name] = counts.get(name, 0) + 1
-    seen: dict[str, int] = {}
-    for name, _text, _reason, w in BAD_ROWS:
-        seen[name] = seen.get(name, 0) + 1
-        if w == why:
-            return name, layout[name] - counts[name] + seen[name]
-    raise KeyError(why)
+    """The file and physical line a case lands on (cases follow the golden lines in order)."""
+    name, text = next((c[0], c[1]) for c in BAD_ROWS if c[3] == why)
+    before = [c for c in BAD_ROWS[: [c[3] for c in BAD_ROWS].index(why)] if c[0] == name]
+    entries = _numbered()[name]
+    index = len(entries) - len([c for c in BAD_ROWS if c[0] == name]) + len(before)
+    line, got, _reason = entries[index]
+    assert got == text
+    return name, line
 
 
 def _expected() -> list[tuple[str, int, str]]:
-    out = []
-    for name, lines in _layout().items():
-        for number, (_text, reason) in enumerate(lines, start=1):
-            if reason:
-                out.append((name, number, reason))
-    return out
+    return [
+        (name, line, reason)
+        for name, entries in _numbered().items()
+        for line, _text, reason in entries
+        if reason
+    ]
 
 
 @pytest.mark.parametrize(("file", "text", "reason", "why"), BAD_ROWS, ids=[c[3] for c in BAD_ROWS])
