@@ -155,7 +155,6 @@ META_COLUMNS = [
 
 VOCAB_KINDS = ("channel", "outcome", "contact_target", "close_reason", "bool")
 TYPED_KINDS = ("date", "paid", "timestamp", "amount", "int", "number")
-HASHED_IDS = ("borrower_id", "agent_id")  # ids that may be a person's phone or ID-card number
 BLANK = "blank"
 
 
@@ -310,14 +309,11 @@ class _Builder:
             r = f"l1.r_{f.name}"
             fmt = self.param(f"fmt_{f.name}", fmts[f.name])[1:] if f.name in fmts else None
             vouch_paid = f.name in fmts and format_has_time(fmts[f.name])
-            if f.kind == "id":
-                if f.name in HASHED_IDS:
-                    out.append(
-                        f"CASE WHEN ledger_pii_full({r}) THEN ledger_pii_hash({r}) "
-                        f"ELSE {r} END AS v_{f.name}"
-                    )
-                else:
-                    out.append(f"{r} AS v_{f.name}")
+            if f.kind == "id":  # an id that is a phone or ID-card number: its keyed hash
+                out.append(
+                    f"CASE WHEN ledger_pii_full({r}) THEN ledger_pii_hash({r}) "
+                    f"ELSE {r} END AS v_{f.name}"
+                )
             elif f.kind == "text":
                 out.append(
                     f"CASE WHEN ledger_pii_contains({r}) THEN ledger_pii_hash({r}) "

@@ -27,6 +27,7 @@ CONTACT_PHONES = [f"186{n:08d}" for n in range(20000001, 20000008)]
 BORROWER_PHONE = "13712345678"
 AGENT_PHONE = "15000000001"
 REMARK_PHONE = "13500001111"
+LOAN_ID_CARD = "110105198001010012"  # a loan numbered by its borrower's ID card
 SECRETS = [
     *NAMES,
     *PHONES,
@@ -37,6 +38,7 @@ SECRETS = [
     BORROWER_PHONE,
     AGENT_PHONE,
     REMARK_PHONE,
+    LOAN_ID_CARD,
 ]
 
 
@@ -58,13 +60,16 @@ def _export(folder: Path) -> Path:
         f"{PHONES[0]},{ID_CARDS[0]},{ADDRESSES[0]},{EMAILS[0]},{CONTACT_PHONES[0]},x,gold"
     )
     out.append(f"L101,B101,2024-02-01,{PHONES[1]},{NAMES[1]}")
-    write_lines(folder / "loans.csv", out)
-    acts = golden_lines("collection_actions")
+    write_lines(folder / "loans.csv", [ln.replace("L007", LOAN_ID_CARD) for ln in out])
+    for table in ("installments", "repayments"):
+        lines = golden_lines(table)
+        write_lines(folder / f"{table}.csv", [ln.replace("L007", LOAN_ID_CARD) for ln in lines])
+    acts = [ln.replace("L007", LOAN_ID_CARD) for ln in golden_lines("collection_actions")]
     acts = [acts[0] + ",agent_id"] + [
         a + f",{AGENT_PHONE if i == 0 else 'agent7'}" for i, a in enumerate(acts[1:])
     ]
     write_lines(folder / "collection_actions.csv", acts)
-    pays = golden_lines("repayments")
+    pays = [ln.replace("L007", LOAN_ID_CARD) for ln in golden_lines("repayments")]
     write_lines(
         folder / "repayments.csv",
         [pays[0] + ",payer_mobile"] + [p + f",{PHONES[3]}" for p in pays[1:]],
@@ -121,6 +126,18 @@ def test_pii_columns_dropped_and_segment_kept(imported) -> None:
     }
     pays = next(f for f in report.files if f["table"] == "repayments")
     assert pays["pii_dropped"] == ["payer_mobile"]
+
+
+def test_a_loan_id_that_is_an_id_card_number_is_hashed_everywhere(imported) -> None:
+    db, report = imported
+    key = pii.load_key(db)
+    hashed = pii.keyed_hash(key, LOAN_ID_CARD)
+    con = duckdb.connect(str(db), read_only=True)
+    for table in ("loans", "installments", "repayments"):
+        n = con.execute(f"SELECT count(*) FROM {table} WHERE loan_id = $h", {"h": hashed})
+        assert n.fetchone()[0] > 0, table
+    con.close()
+    assert report.tables["installments"]["rejected"] == 0  # not orphaned by the hashing
 
 
 def test_ids_that_are_phone_numbers_are_keyed_hashes(imported) -> None:
