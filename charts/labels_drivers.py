@@ -139,6 +139,14 @@ DRIVERS_LABELS: dict[str, tuple[str, str]] = {
     "data_age_hours": ("{n} 小时前", "{n} hours ago"),
     "data_age_days": ("{n} 天前", "{n} days ago"),
     "data_loans": ("贷款笔数", "Loans"),
+    "data_loans_help": (
+        "当前数据库中的贷款行数（含已结清、已核销）。",
+        "Loan rows in the current database (closed and written-off loans included).",
+    ),
+    "data_rejects_help": (
+        "最近一次导入因校验未通过而未载入的记录；原因与原始内容见下方。",
+        "Records the last import refused at validation; reasons and original text below.",
+    ),
     "data_tables_note": ("见下方各表行数", "rows per table below"),
     "data_rejects": ("被拒记录", "Rejected records"),
     "data_rejects_note": ("最近一次导入", "in the last import"),

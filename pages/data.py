@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from charts.i18n import LABELS, fmt_count, t
+from charts.i18n import LABELS, t
 from ledger.errors import ImportRefused
 from ui import blocks, data, uploads
 from ui.bound import choice
@@ -25,12 +25,6 @@ st.caption(t("data_intro", lang))
 flash = st.session_state.pop("data_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
-
-
-def _when(value: object) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _age_hours(hours: object) -> str:
@@ -54,19 +48,32 @@ c1.metric(
     border=True,
 )
 c1.caption(t("data_age_days", lang).format(n=int(fresh.as_of_age_days)))
+imported = pd.notna(fresh.finished_at)
 c2.metric(
     t("data_imported_at", lang),
-    _when(fresh.finished_at),
+    pd.Timestamp(fresh.finished_at).strftime("%Y-%m-%d") if imported else "—",
     help=t("data_imported_help", lang),
     border=True,
 )
 c2.caption(
-    _age_hours(fresh.import_age_hours) if pd.notna(fresh.finished_at) else t("data_no_import", lang)
+    f"{pd.Timestamp(fresh.finished_at).strftime('%H:%M')} · {_age_hours(fresh.import_age_hours)}"
+    if imported
+    else t("data_no_import", lang)
 )
 row_counts = dict(zip(counts.table_name, counts.row_count, strict=True))
-c3.metric(t("data_loans", lang), fmt_count(row_counts.get("loans"), lang), border=True)
+c3.metric(
+    t("data_loans", lang),
+    f"{int(row_counts.get('loans', 0)):,}",
+    help=t("data_loans_help", lang),
+    border=True,
+)
 c3.caption(t("data_tables_note", lang))
-c4.metric(t("data_rejects", lang), fmt_count(row_counts.get("rejects"), lang), border=True)
+c4.metric(
+    t("data_rejects", lang),
+    f"{int(row_counts.get('rejects', 0)):,}",
+    help=t("data_rejects_help", lang),
+    border=True,
+)
 c4.caption(t("data_rejects_note", lang))
 
 
