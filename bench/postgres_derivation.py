@@ -133,6 +133,28 @@ def server() -> Iterator[dict[str, object]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def cluster_cpu(data_dir: Path) -> float:
+    """CPU seconds used so far by the server: the postmaster and every live child (backends,
+    parallel workers), plus the children it has already reaped (cutime/cstime)."""
+    try:
+        postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError):
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+        elif ppid == postmaster:
+            total += sum(int(x) for x in fields[11:13]) / tick
+    return total
+
+
 def export_csv(db: Path, out: Path) -> dict[str, Path]:
     """The raw columns PostgreSQL needs, as CSV files the server can read."""
     from ledger.db import connect
@@ -210,16 +232,20 @@ def run(db: Path) -> dict[str, object]:
                 con.execute(f"COPY {table} FROM '{path}' (FORMAT csv)")
                 con.execute(f"ANALYZE {table}")
             result["load_s"] = round(time.perf_counter() - started, 3)
-            steps = {}
-            total = time.perf_counter()
+            steps, steps_cpu = {}, {}
+            data_dir = Path(srv["dir"]) / "data"
+            total, total_cpu = time.perf_counter(), cluster_cpu(data_dir)
             for path in sorted(SQL_DIR.glob("*.sql")):
                 if path.name.startswith("00_"):
                     continue
-                started = time.perf_counter()
+                started, cpu0 = time.perf_counter(), cluster_cpu(data_dir)
                 con.execute(path.read_text())
                 steps[path.stem] = round(time.perf_counter() - started, 3)
+                steps_cpu[path.stem] = round(cluster_cpu(data_dir) - cpu0, 3)
             result["derive_s"] = round(time.perf_counter() - total, 3)
+            result["cpu_s"] = round(cluster_cpu(data_dir) - total_cpu, 3)
             result["steps"] = steps
+            result["steps_cpu"] = steps_cpu
             got = [float(v or 0) for v in con.execute(CHECKSUM).fetchone()]
         want = duckdb_checksum(db)
         result["checksum"] = got
