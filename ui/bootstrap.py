@@ -12,24 +12,14 @@ def ensure_database() -> None:
         return
     from ledger.importer import import_paths  # imported here: only needed on first start
 
-    with st.status(
-        "首次启动：正在导入示例数据… / First start: importing the sample ledger…"
-    ) as box:
+    title = "首次启动：正在导入示例数据… / First start: importing the sample ledger…"
+    with st.status(title) as box:
         bar = st.progress(0.0)
 
-        def progress(*args: object) -> None:
-            done, total = _fraction(args)
-            if total:
-                bar.progress(min(done / total, 1.0), text=str(args[0]))
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
         data.db_path().parent.mkdir(parents=True, exist_ok=True)
         import_paths([data.SAMPLE_DIR], data.db_path(), progress=progress)
         box.update(state="complete")
     st.rerun()
-
-
-def _fraction(args: tuple[object, ...]) -> tuple[float, float]:
-    numbers = [a for a in args if isinstance(a, int | float)]
-    if len(numbers) >= 2:
-        return float(numbers[-2]), float(numbers[-1])
-    return 0.0, 0.0
