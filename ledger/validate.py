@@ -34,6 +34,10 @@ reason that applies, in this order:
                            database; the text says when the loan's own row was rejected
    due_before_disbursement an installment due before its loan was disbursed
    paid_before_disbursement a repayment dated before its loan was disbursed
+   due_dates_out_of_order  an installment due earlier than a lower-numbered installment of the
+                           same loan in this import: the waterfall pays in installment_no order
+                           and DPD counts from the oldest unpaid due date, which only agree
+                           when due dates do not decrease with the number
    duplicate_key           the key appeared earlier in this import (files in path order, then
                            lines): the first valid row is loaded, later ones are rejected.
                            Keys: loans loan_id; installments (loan_id, installment_no);
@@ -92,6 +96,7 @@ REASONS: dict[str, str] = {
     "unknown_loan_id": "the loan_id is not a loan of this import or of the database",
     "due_before_disbursement": "an installment due before its loan was disbursed",
     "paid_before_disbursement": "a repayment dated before its loan was disbursed",
+    "due_dates_out_of_order": "an installment due before a lower-numbered one of the same loan",
     "duplicate_key": "the row's key appeared earlier in this import",
     "wrong_field_count": "a CSV line with more or fewer fields than the header",
     "bad_quoting": "a CSV line whose quotes do not close properly",
@@ -741,6 +746,31 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]
     )
 
 
+def _out_of_order(con: duckdb.DuckDBPyConnection) -> None:
+    """Reject installments due before a lower-numbered installment of the same loan."""
+    _mark(
+        con,
+        "installments",
+        """
+        WITH ordered AS (
+            SELECT file_id, _ord, loan_id, installment_no, due_date,
+                   max(due_date) OVER (
+                       PARTITION BY loan_id ORDER BY installment_no
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest_before
+            FROM stg_installments
+            WHERE reason IS NULL)
+        SELECT file_id, _ord,
+               'due_dates_out_of_order: installment ' || CAST(installment_no AS VARCHAR)
+               || ' is due ' || CAST(due_date AS VARCHAR) || ', before an earlier installment '
+               || 'due ' || CAST(latest_before AS VARCHAR)
+               || '; expected due dates that do not decrease with installment_no' AS reason,
+               NULL AS ref_file, NULL AS ref_ord
+        FROM ordered
+        WHERE due_date < latest_before
+        """,
+    )
+
+
 def cross_checks(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
     """Duplicates, orphans and dates against the loan, over all staged files."""
     _duplicates(con, "loans", ("loan_id",))
@@ -805,6 +835,7 @@ def cross_checks(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
             """,
         )
     _duplicates(con, "installments", ("loan_id", "installment_no"))
+    _out_of_order(con)
     _duplicates(con, "repayments", ("payment_id",))
     _duplicates(con, "collection_actions", ("action_id",))
 

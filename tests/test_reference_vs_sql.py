@@ -3,11 +3,16 @@ on random ledgers rich in edge cases (tests/ledger_strategies.py).
 
 Each example builds a fresh in-memory DuckDB, derives it as of a random date and compares, to the
 cent: installment_status (paid-off dates), loan_month (every row and field), loan_status (close
-day, write-off day and amount), the book invariants, and every metric query (overdue rate, bucket
-distribution, roll matrix and its rows summing to 1, flow rate, vintage, FPD, entry and cure
-rates, recovery curve, channel performance with last-touch attribution and PTP kept, conduct).
+day, write-off day and amount), the book invariants, and every core metric query (overdue rate,
+bucket distribution, roll matrix and its rows summing to 1, flow rate, vintage, FPD, entry and
+cure rates, recovery curve, channel performance with last-touch attribution and PTP kept,
+conduct, write-offs and recoveries after them, net flow to loss). Further tests vary the
+settings, the period, the as-of date of the query, segment filters and grouping, and cohorts,
+and run ledgers from the sample generator.
+
 Runs are deterministic (derandomize=True, no example database), so CI sees the same ledgers every
-time; REFERENCE_EXAMPLES scales the number of examples (e.g. a nightly run with 2000).
+time; REFERENCE_EXAMPLES (default 200, the main test's count; the others take a share of it)
+scales them, e.g. REFERENCE_EXAMPLES=2000 for a nightly soak.
 """
 
 from __future__ import annotations
@@ -113,7 +118,7 @@ def test_sql_matches_reference_on_random_ledgers(case):
     ]
     or [pytest.param("none", marks=pytest.mark.skip(reason="no known disagreement"))],
 )
-@deterministic(max(50, EXAMPLES // 2))
+@deterministic(max(25, EXAMPLES // 4))
 @given(case=ledgers_with_as_of())
 def test_known_disagreement(check, case):
     ledger, as_of = case
@@ -149,7 +154,7 @@ def project_settings(draw) -> Settings:
     )
 
 
-@deterministic(max(30, EXAMPLES // 5))
+@deterministic(max(15, EXAMPLES // 8))
 @given(case=ledgers_with_as_of(), chosen=project_settings())
 def test_sql_matches_reference_with_other_settings(case, chosen):
     ledger, as_of = case
@@ -183,7 +188,7 @@ def with_period(draw):
     return ledger, as_of, (start, end)
 
 
-@deterministic(max(30, EXAMPLES // 5))
+@deterministic(max(15, EXAMPLES // 8))
 @given(case=with_period())
 def test_collection_metrics_for_a_period(case):
     ledger, as_of, period = case
@@ -230,7 +235,7 @@ def earlier_as_of(draw):
     return ledger, as_of, min(earlier, as_of)
 
 
-@deterministic(max(30, EXAMPLES // 5))
+@deterministic(max(15, EXAMPLES // 8))
 @given(case=earlier_as_of())
 def test_metrics_at_an_earlier_as_of(case):
     ledger, derived_as_of, as_of = case
@@ -288,7 +293,7 @@ def segmented(draw):
     return ledger, as_of, segment, value
 
 
-@deterministic(max(30, EXAMPLES // 5))
+@deterministic(max(15, EXAMPLES // 8))
 @given(case=segmented())
 def test_metrics_for_a_segment(case):
     ledger, as_of, segment, value = case
@@ -323,7 +328,7 @@ def table(rows: list[dict]) -> list[tuple]:
     return sorted((tuple((k, cell(v)) for k, v in sorted(r.items())) for r in rows), key=str)
 
 
-@deterministic(max(20, EXAMPLES // 10))
+@deterministic(max(10, EXAMPLES // 16))
 @given(case=segmented())
 def test_grouping_by_a_segment_equals_filtering_on_it(case):
     ledger, as_of, segment, _ = case
@@ -350,7 +355,7 @@ def with_cohorts(draw):
     return ledger, as_of, chosen
 
 
-@deterministic(max(20, EXAMPLES // 10))
+@deterministic(max(10, EXAMPLES // 16))
 @given(case=with_cohorts())
 def test_cohort_roll_matrix(case):
     """METRICS.md §7 cohort roll rates: the matrix of the loans of some disbursement months."""
@@ -461,7 +466,9 @@ def test_sample_generator_ledgers_match_reference(tmp_path, seed, as_of):
     "installment_no order and takes DPD from the oldest unpaid due date; the SQL takes the "
     "first unpaid installment by number as the oldest (DPD 0 here instead of 28) and the "
     "past-due amount as cum_due of the last one due (200.00 instead of 100.00). LEDGER.md does "
-    "not require the order: either the importer rejects such schedules or the SQL handles them",
+    "not require the order. Decision: the importer rejects such rows (due_dates_out_of_order, "
+    "tests/test_import_schedule_order.py), so the derivation never sees them; this test loads "
+    "them straight into the raw tables to keep the assumption visible",
 )
 def test_due_dates_out_of_installment_order():
     def installment(no, due):
