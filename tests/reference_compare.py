@@ -472,7 +472,6 @@ def compare_channel_performance(
     by_bucket: bool = False,
     period: tuple[date | None, date | None] = (None, None),
     ignore: Iterable[str] = (),
-    only_recovered_without_attempts: bool = False,
 ) -> Diffs:
     diffs = Diffs()
     start, end = period
@@ -491,8 +490,6 @@ def compare_channel_performance(
             diffs.add(f"{what}.recovered", key, s["recovered"], w["recovered"])
         if channel == NO_ACTION:
             continue  # only the recovered amount
-        if only_recovered_without_attempts and w["attempts"] == 0:
-            continue  # recoveries credited to actions before the period (a known bug)
         for f in CHANNEL_COUNTS:
             if f not in ignore and s[f] != w[f]:
                 diffs.add(f"{what}.{f}", key, s[f], w[f])
