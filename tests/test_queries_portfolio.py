@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import queries
+from ledger.db import connect
 
 RATE_KPIS = {
     ("dpd1_balance", 1, "balance"),
@@ -29,7 +30,9 @@ RATE_KPIS = {
 @pytest.fixture(scope="module", params=["sample", "golden"])
 def con(request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
     path: Path = request.getfixturevalue(f"{request.param}_db")
-    connection = duckdb.connect(str(path), read_only=True)
+    # the app's own settings: a connection with other settings on the same file is refused
+    # while the page tests' cached connection is open in this process
+    connection = connect(path, read_only=True)
     yield connection
     connection.close()
 
