@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import queries
+from ledger.db import connect
 
 DBS = ["golden_db", "sample_db"]
 
@@ -16,7 +17,8 @@ DBS = ["golden_db", "sample_db"]
 @pytest.fixture(params=DBS)
 def con(request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
     path: Path = request.getfixturevalue(request.param)
-    connection = duckdb.connect(str(path), read_only=True)
+    # the app's settings: DuckDB refuses a second configuration for a file already open
+    connection = connect(path, read_only=True)
     yield connection
     connection.close()
 
