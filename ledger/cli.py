@@ -55,7 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     imp = sub.add_parser("import", help="import export files or folders into the database")
-    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("paths", nargs="*", metavar="PATH")
+    imp.add_argument(
+        "--from-db",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="read the tables from a database (SQLAlchemy URL without the password; "
+        "else LEDGER_DB_URL or --secrets); password from LEDGER_DB_PASSWORD or PGPASSWORD",
+    )
+    imp.add_argument("--secrets", metavar="FILE", help="TOML file with url = ... (--from-db)")
+    imp.add_argument(
+        "--since", type=_date, help="--from-db: only rows changed since this date (YYYY-MM-DD)"
+    )
     imp.add_argument("--db", default=str(DEFAULT_DB), help=f"database file ({DEFAULT_DB})")
     imp.add_argument("--mapping", help="mapping file (TOML) for another system's export")
     imp.add_argument("--as-of", type=_date, help="the data's as-of date (YYYY-MM-DD)")
@@ -100,15 +112,40 @@ def _progress_bar() -> tuple[Any, Any]:
     return bar, update
 
 
+def _usage_error(message: str) -> int:
+    print(f"python -m ledger import: error: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from ledger.errors import ImportRefused
     from ledger.importer import import_paths
 
+    from_db = args.from_db is not None or bool(args.secrets)
+    if from_db and args.paths:
+        return _usage_error("give export PATHs or --from-db, not both")
+    if not from_db and not args.paths:
+        return _usage_error("the following arguments are required: PATH (or --from-db)")
+    if args.since and not from_db:
+        return _usage_error("--since works with --from-db only")
     bar, update = _progress_bar()
     try:
-        report = import_paths(
-            args.paths, args.db, mapping=args.mapping, as_of=args.as_of, progress=update
-        )
+        if from_db:
+            from ledger.from_db import import_from_db, resolve_url
+
+            url = resolve_url(args.from_db, args.secrets)
+            report = import_from_db(
+                url,
+                args.db,
+                mapping=args.mapping,
+                as_of=args.as_of,
+                since=args.since,
+                progress=update,
+            )
+        else:
+            report = import_paths(
+                args.paths, args.db, mapping=args.mapping, as_of=args.as_of, progress=update
+            )
     except ImportRefused as exc:
         if bar is not None:
             bar.close()

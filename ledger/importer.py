@@ -379,10 +379,13 @@ def import_paths(
     as_of: date | None = None,
     progress: Progress | None = None,
     settings: Settings | None = None,
+    labels: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import the export files/folders in `paths` into the database at `db_path`.
 
-    All or nothing: on ImportRefused (or any error) the database is unchanged."""
+    All or nothing: on ImportRefused (or any error) the database is unchanged. `labels` names
+    files in messages, rejects and the imports table (file path -> label; `--from-db` uses it
+    so that its temporary files are named after the source tables)."""
     started = datetime.now()
     t0 = time.monotonic()
     db = Path(db_path) if db_path is not None else DEFAULT_DB
@@ -390,6 +393,8 @@ def import_paths(
         raise refuse(db, None, "the database path is not a file", "a file path for --db")
     mapping_obj = _as_mapping(mapping)
     found, skipped_files = discover(list(paths), mapping_obj)
+    for f in found:
+        f.label = (labels or {}).get(str(f.path), f.label)
     skipped = [{"file": f, "why": why} for f, why in skipped_files]
     prog = _Progress(progress, sum(_size(f.path) for f in found))
     prog.report(0.0, "starting")

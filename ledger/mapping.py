@@ -343,6 +343,9 @@ class Mapping:
     delimiter: str | None = None
     encoding: str | None = None
     skip_rows: int | None = None
+    # `import --from-db`: where each table comes from (a table name, or a whole SQL query)
+    source_tables: dict[str, str] = field(default_factory=dict)
+    source_queries: dict[str, str] = field(default_factory=dict)
 
     def table_for_file(self, name: str) -> str | None:
         """The table whose file patterns (glob, case-insensitive) match this file name."""
@@ -405,6 +408,11 @@ def load_mapping(path: str | Path) -> Mapping:
     drop = ["Kundenname"]
     hash = ["Member card"]
 
+    [source.tables]              # import --from-db: the database table of a ledger table
+    loans = "core.loan_master"
+    [source.queries]             # ... or a whole query (its columns are matched as headers)
+    repayments = "SELECT pay_no, loan_no, pay_day, amt FROM core.pay WHERE status = 'ok'"
+
     [csv]                        # only when detection is not enough
     delimiter = ";"
     encoding = "gb18030"
@@ -443,13 +451,41 @@ def load_mapping(path: str | Path) -> Mapping:
             } - {""}
         elif key == "csv":
             _load_csv(source, m, value)
+        elif key == "source":
+            _load_source(source, m, value)
         else:
             raise _err(
                 source,
-                f"unknown section [{key}]; expected files, values, pii, csv or a table "
+                f"unknown section [{key}]; expected files, values, pii, csv, source or a table "
                 f"({', '.join(TABLE_NAMES)})",
             )
     return m
+
+
+_SOURCE_TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}")
+
+
+def _load_source(source: Path, m: Mapping, value: Any) -> None:
+    if not isinstance(value, dict) or set(value) - {"tables", "queries"}:
+        raise _err(source, "[source] takes [source.tables] and [source.queries]")
+    for section, target in (("tables", m.source_tables), ("queries", m.source_queries)):
+        entries = value.get(section, {})
+        if not isinstance(entries, dict):
+            raise _err(source, f"[source.{section}] must be a table of table = text")
+        for name, v in entries.items():
+            table = _table(source, name)
+            if not isinstance(v, str) or not v.strip():
+                raise _err(source, f"[source.{section}] {name}: expected a non-empty string")
+            if section == "tables" and not _SOURCE_TABLE.fullmatch(v.strip()):
+                raise _err(
+                    source,
+                    f"[source.tables] {name}: {v!r} is not a table name (schema.table); "
+                    "use [source.queries] for anything else",
+                )
+            target[table] = v.strip()
+    both = set(m.source_tables) & set(m.source_queries)
+    if both:
+        raise _err(source, f"[source] {', '.join(sorted(both))}: a table name or a query, not both")
 
 
 def _load_table_section(source: Path, m: Mapping, table: str, value: Any) -> None:
