@@ -12,7 +12,8 @@ and run ledgers from the sample generator.
 
 Runs are deterministic (derandomize=True, no example database), so CI sees the same ledgers every
 time; REFERENCE_EXAMPLES (default 200, the main test's count; the others take a share of it)
-scales them, e.g. REFERENCE_EXAMPLES=2000 for a nightly soak.
+scales them, e.g. REFERENCE_EXAMPLES=2000 for a nightly soak. Costs on this 2-core machine: about
+0.35 s of CPU per ledger for a derivation and its comparison, 0.6 s more for the metric queries.
 """
 
 from __future__ import annotations
@@ -102,12 +103,15 @@ def one_loan_ledger(**overrides) -> dict:
 
 
 @deterministic(EXAMPLES)
-@given(ledgers_with_as_of())
-def test_sql_matches_reference_on_random_ledgers(case):
+@given(case=ledgers_with_as_of(), with_metrics=st.sampled_from([True, False, False]))
+def test_sql_matches_reference_on_random_ledgers(case, with_metrics):
+    """The derivation on every ledger; the metric queries (a query costs ~50 ms, a ledger
+    about twenty of them) on about a third of them, to keep the file within minutes."""
     ledger, as_of = case
     con = build(ledger, as_of)
     ref = reference_for(ledger, as_of)
-    diffs = compare_all(con, ref, [c for c in ALL_CHECKS if c not in KNOWN_DISAGREEMENTS])
+    checks = [*DERIVATION_CHECKS, *(METRIC_CHECKS if with_metrics else ())]
+    diffs = compare_all(con, ref, [c for c in checks if c not in KNOWN_DISAGREEMENTS])
     assert not diffs, report(diffs)
 
 
@@ -119,7 +123,7 @@ def test_sql_matches_reference_on_random_ledgers(case):
     ]
     or [pytest.param("none", marks=pytest.mark.skip(reason="no known disagreement"))],
 )
-@deterministic(max(25, EXAMPLES // 4))
+@deterministic(max(20, EXAMPLES // 4))
 @given(case=ledgers_with_as_of())
 def test_known_disagreement(check, case):
     ledger, as_of = case
@@ -155,7 +159,7 @@ def project_settings(draw) -> Settings:
     )
 
 
-@deterministic(max(15, EXAMPLES // 8))
+@deterministic(max(10, EXAMPLES // 16))
 @given(case=ledgers_with_as_of(), chosen=project_settings())
 def test_sql_matches_reference_with_other_settings(case, chosen):
     ledger, as_of = case
@@ -189,7 +193,7 @@ def with_period(draw):
     return ledger, as_of, (start, end)
 
 
-@deterministic(max(15, EXAMPLES // 8))
+@deterministic(max(10, EXAMPLES // 16))
 @given(case=with_period())
 def test_collection_metrics_for_a_period(case):
     ledger, as_of, period = case
@@ -236,7 +240,7 @@ def earlier_as_of(draw):
     return ledger, as_of, min(earlier, as_of)
 
 
-@deterministic(max(15, EXAMPLES // 8))
+@deterministic(max(10, EXAMPLES // 16))
 @given(case=earlier_as_of())
 def test_metrics_at_an_earlier_as_of(case):
     ledger, derived_as_of, as_of = case
@@ -294,7 +298,7 @@ def segmented(draw):
     return ledger, as_of, segment, value
 
 
-@deterministic(max(15, EXAMPLES // 8))
+@deterministic(max(10, EXAMPLES // 16))
 @given(case=segmented())
 def test_metrics_for_a_segment(case):
     ledger, as_of, segment, value = case
@@ -329,7 +333,7 @@ def table(rows: list[dict]) -> list[tuple]:
     return sorted((tuple((k, cell(v)) for k, v in sorted(r.items())) for r in rows), key=str)
 
 
-@deterministic(max(10, EXAMPLES // 16))
+@deterministic(max(8, EXAMPLES // 25))
 @given(case=segmented())
 def test_grouping_by_a_segment_equals_filtering_on_it(case):
     ledger, as_of, segment, _ = case
@@ -356,7 +360,7 @@ def with_cohorts(draw):
     return ledger, as_of, chosen
 
 
-@deterministic(max(10, EXAMPLES // 16))
+@deterministic(max(8, EXAMPLES // 25))
 @given(case=with_cohorts())
 def test_cohort_roll_matrix(case):
     """METRICS.md §7 cohort roll rates: the matrix of the loans of some disbursement months."""
@@ -447,7 +451,7 @@ def read_csv_ledger(folder) -> dict:
 
 @pytest.mark.parametrize(
     ("seed", "as_of"),
-    [(7, date(2024, 8, 15)), (11, date(2025, 3, 31)), (20261031, date(2026, 1, 31))],
+    [(7, date(2024, 8, 15)), (20261031, date(2026, 1, 31))],
 )
 def test_sample_generator_ledgers_match_reference(tmp_path, seed, as_of):
     from sample_data.generate import generate
