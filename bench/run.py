@@ -454,6 +454,12 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         skip |= {"pandas", "postgres", "browser", "incremental", "pages"}
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="bench_"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.report_only:
+        # Assemble the report from the parts an earlier run in this work dir finished.
+        args.resume = True
+        for name in ("pages", "browser", "pandas", "postgres", "incremental"):
+            if not (work / "phases" / f"{name}.json").exists():
+                skip.add(name)
     result: dict[str, Any] = {
         "loans": args.loans,
         "seed": args.seed,
@@ -480,7 +486,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             done.append(import_once(src, db))
         return {"runs": done}
 
-    imports = _phase(work, "import", args.resume, do_imports)["runs"]
+    import_phase = _phase(work, "import", args.resume, do_imports)
+    imports = import_phase["runs"]
     best = sorted(imports, key=lambda r: r["total_s"])[len(imports) // 2]
     step_names = [s["step"] for s in best["steps"]]
     steps = [
@@ -495,7 +502,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     core_cpu_s = round(sum(s["cpu_s"] for s in steps if s["step"] in CORE_STEPS), 3)
     result["import"] = {
         "importer": best["importer"],
-        "runs": runs,
+        "runs": len(imports),
         "import_s": round(statistics.median(r["import_s"] for r in imports), 3),
         "derive_s": round(statistics.median(r["derive_s"] for r in imports), 3),
         "total_s": round(statistics.median(r["total_s"] for r in imports), 3),
@@ -507,6 +514,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "core_derive_cpu_s": core_cpu_s,
         "steps": steps,
         "phases": best["phases"],
+        "ran_at": import_phase.get("ran_at"),
+        "load_average_1m": import_phase.get("load_average_1m"),
     }
     result["rows"] = counts(db)
 
@@ -704,6 +713,13 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _when(part: dict[str, Any] | None) -> str:
+    if not part or "ran_at" not in part:
+        return ""
+    load = part.get("load_average_1m") or []
+    return f" [ran {part['ran_at']}, 1-min load average {' -> '.join(map(str, load))}]"
+
+
 def report_lines(r: dict[str, Any]) -> list[str]:
     """The human-readable summary, as Markdown (it prints fine in a terminal too)."""
     m, v, imp = r["machine"], r["versions"], r["import"]
@@ -738,7 +754,7 @@ def report_lines(r: dict[str, Any]) -> list[str]:
         f"derivation {_fmt(imp['derive_s'])} s (core steps {_fmt(imp['core_derive_s'])} s, "
         f"CPU {_fmt(imp.get('core_derive_cpu_s'))} s), "
         f"CPU {_fmt(imp['cpu_s'])} s, peak RSS {_fmt(imp['peak_rss_mb'])} MB. Import phases "
-        "(s): " + ", ".join(f"{k} {v:.2f}" for k, v in imp["phases"].items()) + ".",
+        "(s): " + ", ".join(f"{k} {v:.2f}" for k, v in imp["phases"].items()) + "." + _when(imp),
         "",
         "| derivation step | wall s | CPU s |",
         "|---|---|---|",
@@ -747,6 +763,8 @@ def report_lines(r: dict[str, Any]) -> list[str]:
         lines.append(f"| {s['step']} | {s['wall_s']:.2f} | {s['cpu_s']:.2f} |")
     if "pages" in r:
         lines += [
+            "",
+            "Pages" + _when(r.get("pages_summary")) + ":",
             "",
             "| page | queries | cold ms | warm ms | cold CPU ms | warm CPU ms | slowest query "
             "(warm ms) | AppTest script s |",
@@ -772,7 +790,7 @@ def report_lines(r: dict[str, Any]) -> list[str]:
             if "error" in b
             else f"Browser (overview, first chart): median {_fmt(b['first_chart_ms'])} ms of "
             f"{b['runs_ms']} ms (first KPI card {_fmt(b.get('first_kpi_ms'))} ms); first load "
-            f"on a fresh server {_fmt(b['first_load_ms'])} ms.",
+            f"on a fresh server {_fmt(b['first_load_ms'])} ms." + _when(b),
         ]
     pdr = r.get("pandas")
     if pdr:
@@ -784,7 +802,7 @@ def report_lines(r: dict[str, Any]) -> list[str]:
             f" steps {pdr['steps']}), peak RSS {_fmt(pdr['peak_rss_mb'])} MB, "
             f"{_fmt(pdr['ratio'])}x DuckDB's core steps by wall time, "
             f"{_fmt(pdr.get('ratio_cpu'))}x by CPU time; agrees with loan_month: "
-            f"{(pdr.get('check') or {}).get('agrees', pdr['agrees_checksum'])}.",
+            f"{(pdr.get('check') or {}).get('agrees', pdr['agrees_checksum'])}." + _when(pdr),
         ]
     pg = r.get("postgres")
     if pg:
@@ -796,7 +814,7 @@ def report_lines(r: dict[str, Any]) -> list[str]:
             f"load {_fmt(pg['load_s'])} s not counted), server CPU {_fmt(pg.get('cpu_s'))} s; "
             f"{_fmt(pg['ratio'])}x DuckDB's core steps by wall time, "
             f"{_fmt(pg.get('ratio_cpu'))}x by CPU time; agrees with loan_month (checksums): "
-            f"{pg['agrees']}.",
+            f"{pg['agrees']}." + _when(pg),
         ]
     inc = r.get("incremental")
     if inc:
@@ -807,7 +825,7 @@ def report_lines(r: dict[str, Any]) -> list[str]:
             f"{_fmt(inc['month_import_s'])} s + derivation {_fmt(inc['month_derive_s'])}"
             f" s) vs {_fmt(inc['full_total_s'])} s for the full rebuild: "
             f"{_fmt(inc['ratio'])}; same result as the rebuild: "
-            f"{inc['same_result_as_full']}.",
+            f"{inc['same_result_as_full']}." + _when(inc),
         ]
     return lines
 
@@ -888,6 +906,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work-dir", default=None, help="databases and scratch (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="with --work-dir: report the parts an earlier run there finished; run nothing",
+    )
     parser.add_argument(
         "--resume",
         action="store_true",
