@@ -1,7 +1,7 @@
 """`python -m ledger import --from-db URL`: the four ledger tables read from a database.
 
 The simplest faithful design: each table is streamed out of the source database (SQLAlchemy,
-server-side cursor, `yield_per` rows at a time, so memory stays flat) into a temporary CSV file
+server-side cursor, fetched 50,000 rows at a time, so memory stays flat) into a temporary CSV file
 beside the ledger database, and those files go through `import_paths` — the very same mapping,
 typing, validation, rejects, personal-data handling, merge, derivation and atomic swap as a file
 import. The temporary files (mode 0700 folder) are removed afterwards, whatever happened.
@@ -37,7 +37,6 @@ import os
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -195,14 +194,17 @@ def _refuse_connect(exc: BaseException, secret: _Secret) -> ImportRefused:
     return refuse(secret.shown, None, problem, expected)
 
 
-def _write_csv(path: Path, headers: list[str], parts: Iterable[Any]) -> int:
+def _write_csv(path: Path, headers: list[str], result: Any, chunk: int) -> int:
+    """The rows of a streamed result to CSV, `chunk` rows at a time (fetchmany, not the
+    yield_per option: with yield_per, SQLAlchemy 2.1 + psycopg measured 583 MB peak for a
+    million rows against 104 MB with fetchmany)."""
     n = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(headers)
-        for part in parts:
-            w.writerows([_cell(v) for v in row] for row in part)
-            n += len(part)
+        while rows := result.fetchmany(chunk):
+            w.writerows([_cell(v) for v in row] for row in rows)
+            n += len(rows)
     return n
 
 
@@ -317,10 +319,9 @@ def _dump(
                 sql += f" WHERE {since_where(t)}"
         path = tmp / f"{t}.csv"
         try:
-            result = conn.execution_options(stream_results=True, yield_per=yield_per).execute(
-                text(sql), params
-            )
-            _write_csv(path, headers, result.partitions())
+            result = conn.execution_options(stream_results=True).execute(text(sql), params)
+            _write_csv(path, headers, result, yield_per)
+            result.close()
         except SQLAlchemyError as exc:
             conn.rollback()
             raise _refuse_sql(exc, what, secret) from None
