@@ -38,9 +38,9 @@ def ranking_bars(
     small = frame[frame["too_small"].astype(bool)]
     order = [label(v) for v in ranked["segment_value"]] + [label(v) for v in small["segment_value"]]
     fig = go.Figure()
-    for rows, colour, name in (
-        (ranked, PALETTE[0], t("drivers_ranked", lang)),
-        (small, IMMATURE_COLOR, f"{t('too_small', lang)} (n<{min_size})"),
+    for rows, colour, text_colour, name in (
+        (ranked, PALETTE[0], "#ffffff", t("drivers_ranked", lang)),
+        (small, IMMATURE_COLOR, "#3b3b3b", f"{t('too_small', lang)} (n<{min_size})"),
     ):
         if rows.empty:
             continue
@@ -86,9 +86,10 @@ def ranking_bars(
                 marker={"color": colour},
                 error_x=error,
                 text=texts,
-                textposition="outside",
-                cliponaxis=False,
-                textfont={"family": FONT, "size": 11},
+                # inside, at the base: the value never collides with the interval's whisker
+                textposition="inside",
+                insidetextanchor="start",
+                textfont={"family": FONT, "size": 11, "color": text_colour},
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -113,7 +114,7 @@ def ranking_bars(
     fig.update_yaxes(
         categoryorder="array", categoryarray=order, autorange="reversed", title_text=None
     )
-    fig.update_layout(bargap=0.25, margin={"t": 50})
+    fig.update_layout(bargap=0.25, margin={"t": 50}, uniformtext={"minsize": 9, "mode": "hide"})
     return fig
 
 

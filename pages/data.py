@@ -164,14 +164,18 @@ else:
             rows.drop(columns=["matching"]).assign(table_name=rows.table_name.map(_table_name)),
             hide_index=True,
             width="stretch",
+            # the original line first: it is what the analyst fixes in the export
+            column_order=["table_name", "file", "line", "original_text", "reason"],
             column_config={
-                "table_name": st.column_config.TextColumn(t("data_table", lang)),
-                "file": st.column_config.TextColumn(t("data_file", lang)),
-                "line": st.column_config.NumberColumn(t("data_line", lang), format="plain"),
-                "reason": st.column_config.TextColumn(t("data_reason", lang)),
+                "table_name": st.column_config.TextColumn(t("data_table", lang), width="small"),
+                "file": st.column_config.TextColumn(t("data_file", lang), width="small"),
+                "line": st.column_config.NumberColumn(
+                    t("data_line", lang), format="plain", width="small"
+                ),
                 "original_text": st.column_config.TextColumn(
                     t("data_original", lang), width="large"
                 ),
+                "reason": st.column_config.TextColumn(t("data_reason", lang), width="large"),
             },
         )
         everything = data.lookup("rejects_page", reason=reason, limit=DOWNLOAD_LIMIT, offset=0)

@@ -159,14 +159,15 @@ else:
         format_func=lambda s: segment_label(s, lang),
         key="rr_seg",
     )
-    options = values.loc[values.segment == segment, "value"].tolist()
+    # in their natural order, the first against the last (grade A against grade E)
+    options = sorted(values.loc[values.segment == segment, "value"])
     value_a = col_a.selectbox(
         t("roll_group_a", lang), options, index=0, key="rr_seg_a", bind="query-params"
     )
     value_b = col_b.selectbox(
         t("roll_group_b", lang),
         options,
-        index=min(1, len(options) - 1),
+        index=max(len(options) - 1, 0),
         key="rr_seg_b",
         bind="query-params",
     )

@@ -58,13 +58,13 @@ _RANKING_COLUMNS = (
     "rank",
 )
 _MATRIX_DEFINITION_EN = (
-    "Loans on book at month-end t-1 by state then (rows M0..M6) and at t (columns M0..M6, WO, "
-    "closed), summed over the month pairs whose t lies in the window; each cell is the share of "
-    "its row by count or by outstanding principal at t-1."
+    "Loans on book at month-end t−1 by their state then (rows M0..M6) and at t (columns M0..M6, "
+    "WO, closed), over the month pairs of a window; each cell is its share of the row, by count "
+    "or by outstanding principal at t−1."
 )
 _MATRIX_DEFINITION_ZH = (
-    "窗口内各月（本月末 t）的迁移汇总：上月末在贷贷款按上月末状态（行 M0..M6）与本月末状态（列 "
-    "M0..M6、核销、结清）计数或按上月末未偿本金加总，每格为其所在行的占比。"
+    "上月末在贷贷款按上月末状态（行 M0..M6）与本月末状态（列 M0..M6、核销、结清）的迁移，"
+    "汇总窗口内各月；每格为其所在行的占比，按笔数或上月末未偿本金。"
 )
 
 EXTRA_METRICS: tuple[Metric, ...] = (
@@ -73,8 +73,8 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         "平均滚动率矩阵",
         "Roll matrix over a window",
         "%",
-        _MATRIX_DEFINITION_EN + " A window of one month is that month pair's matrix.",
-        _MATRIX_DEFINITION_ZH + "窗口只含一个月时即该月的滚动率矩阵。",
+        _MATRIX_DEFINITION_EN,
+        _MATRIX_DEFINITION_ZH,
         ("basis", "from_state", "to_state", "value", "row_total", "share", "month_pairs"),
         (
             AS_OF,
@@ -122,10 +122,9 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         "风险归因排名",
         "Segment ranking",
         "%",
-        "For one measure (DPD 30+ at the as-of month-end, FPD 30, or ever DPD 30+ by MOB 6), each "
-        "value of a segment with its loans, amount, rate, 95% Wilson interval (count basis) and "
-        "lift against the whole book; values with fewer loans than min_segment_size are marked "
-        "too small and not ranked.",
+        "Every value of a segment on one measure (DPD 30+ at the as-of month-end, FPD 30, ever "
+        "30+ by MOB 6): loans, amount, rate, 95% Wilson interval (count basis), lift against the "
+        "whole book; values below the minimum segment size are marked, not ranked.",
         "按所选指标（观察月末 DPD30+、首逾 FPD30 或 MOB6 曾逾期 30+），列出某维度每个取值的笔数、"
         "金额、比率、95% Wilson 区间（笔数口径）及相对整体的提升度；笔数低于最小样本量的取值标记为"
         "样本过小，不参与排名。",
