@@ -64,8 +64,8 @@ PORTFOLIO_LABELS: dict[str, tuple[str, str]] = {
     "kpi_section_book": ("规模与损失", "Book and losses"),
     "kpi_section_rates": ("逾期率", "Overdue rates"),
     "movers_title": (
-        "变动最大的细分（较 12 个月前）",
-        "Segments that moved most (vs 12 months ago)",
+        "变动最大的细分（DPD30+，较 12 个月前）",
+        "Segments that moved most (DPD30+, vs 12 months ago)",
     ),
     "movers_none": (
         "没有可比较的细分（样本过小或缺少 12 个月前的数据）。",
@@ -92,7 +92,10 @@ PORTFOLIO_LABELS: dict[str, tuple[str, str]] = {
     "value": ("取值", "Value"),
     "compared_with": ("对比", "vs"),
     "change": ("变动", "Change"),
-    "movers_title_1m": ("变动最大的细分（较上月）", "Segments that moved most (vs previous month)"),
+    "movers_title_1m": (
+        "变动最大的细分（DPD30+，较上月）",
+        "Segments that moved most (DPD30+, vs previous month)",
+    ),
     "all_kpis_table": ("全部关键指标（各月末）", "All KPIs by month-end"),
     "no_filters": ("无（全部贷款）", "none (whole book)"),
     "n_loans": ("笔", "loans"),
