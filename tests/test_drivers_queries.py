@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 import queries
+from ledger.db import connect
 from queries.registry_drivers import MEASURES, measure_for
 from ui.uploads import UnsafeUpload, report_tables, save_uploads, unpack_zip
 
@@ -31,7 +32,9 @@ AS_OF = date(2026, 10, 31)
 
 @pytest.fixture(scope="module")
 def con(sample_db: Path) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(str(sample_db), read_only=True)
+    # the app's own settings: a connection with other settings on the same file is refused
+    # while a page test's cached connection is open in this process
+    connection = connect(sample_db, read_only=True)
     yield connection
     connection.close()
 

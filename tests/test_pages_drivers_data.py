@@ -57,6 +57,18 @@ def messy_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _release_the_app_connection() -> None:
+    """The app keeps its read-only DuckDB connections open in this process (ui.data); close
+    them afterwards, so later tests may open the same files with other settings."""
+    yield
+    from ui import data
+
+    for _, con in data._OPEN.values():
+        con.close()
+    data._OPEN.clear()
+
+
 def open_page(db: Path, page: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
     """The app on `db`, switched to `page`, with URL query parameters `params`."""
     monkeypatch.setenv("LEDGER_DB", str(db))
