@@ -844,7 +844,7 @@ def write_results(r: dict[str, Any], path: Path = RESULTS) -> None:
             "<details><summary>JSON</summary>",
             "",
             "```json",
-            json.dumps(r, indent=1, default=str),
+            json.dumps(r, default=str),
             "```",
             "</details>",
             end,
