@@ -152,6 +152,20 @@ def try_variant(db: Path, variant: Path) -> dict[str, Any]:
                 "wall_s": round(time.perf_counter() - started, 3),
                 "cpu_s": round(_cpu() - cpu0, 3),
             }
+        cols = [
+            [r[0] for r in con.execute(f"DESCRIBE {table}__{t}").fetchall()]
+            for t in ("orig", "variant")
+        ]
+        if cols[0] != cols[1]:
+            # A rewrite that changes the table (e.g. drops columns) is timed, not compared.
+            return {
+                "step": step,
+                "file": variant.name,
+                **timings,
+                "same": False,
+                "columns_only_in_original": sorted(set(cols[0]) - set(cols[1])),
+                "columns_only_in_variant": sorted(set(cols[1]) - set(cols[0])),
+            }
         only_orig = con.execute(
             f"SELECT count(*) FROM (SELECT * FROM {table}__orig"
             f" EXCEPT ALL SELECT * FROM {table}__variant)"
