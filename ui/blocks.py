@@ -5,8 +5,6 @@ Downloads never rerun the app (on_click="ignore") and build their file only when
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -37,7 +35,7 @@ def downloads(frame: pd.DataFrame, metric: str, view: View, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("download_csv", view.lang),
-        data=_lazy(lambda: to_csv_bytes(frame)),
+        data=lambda: to_csv_bytes(frame),  # built only on click
         file_name=export_file_name(metric, view.as_of, filters, "csv"),
         mime="text/csv",
         on_click="ignore",
@@ -46,17 +44,13 @@ def downloads(frame: pd.DataFrame, metric: str, view: View, key: str) -> None:
     )
     right.download_button(
         t("download_xlsx", view.lang),
-        data=_lazy(lambda: to_xlsx_bytes(frame, metric)),
+        data=lambda: to_xlsx_bytes(frame, metric),
         file_name=export_file_name(metric, view.as_of, filters, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
         key=f"{key}_xlsx",
         icon=":material/table_view:",
     )
-
-
-def _lazy(build: Callable[[], bytes]) -> Callable[[], bytes]:
-    return build
 
 
 def chart_block(
