@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from charts.labels_collections import COLLECTIONS_LABELS
+from charts.labels_data_db import DATA_DB_LABELS
 from charts.labels_drivers import DRIVERS_LABELS
 from charts.labels_portfolio import PORTFOLIO_LABELS
 from queries.registry import METRICS
@@ -78,6 +79,8 @@ LABELS.update(PORTFOLIO_LABELS)
 LABELS.update(COLLECTIONS_LABELS)
 # the roll-rate, risk-driver and data pages' labels likewise
 LABELS.update(DRIVERS_LABELS)
+# the data page's import from a database likewise
+LABELS.update(DATA_DB_LABELS)
 
 
 def t(key: str, lang: str) -> str:

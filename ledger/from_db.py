@@ -245,12 +245,16 @@ def import_from_db(
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{db.name}.from-db-", dir=db.parent))
     try:
+        if progress:
+            progress(0.0, f"connecting to {secret.shown}")
         try:
             conn = engine.connect()
         except SQLAlchemyError as exc:
             raise _refuse_connect(exc, secret) from None
         with conn:
-            files, labels = _dump(conn, text, engine, mapping_obj, since, tmp, secret, yield_per)
+            files, labels = _dump(
+                conn, text, engine, mapping_obj, since, tmp, secret, yield_per, progress
+            )
         if progress:
             progress(0.0, "read the source database")
         return import_paths(
@@ -271,6 +275,7 @@ def _dump(
     tmp: Path,
     secret: _Secret,
     yield_per: int,
+    progress: Progress | None = None,
 ) -> tuple[list[Path], dict[str, str]]:
     """Every ledger table to tmp/<table>.csv; checks all tables and columns before streaming."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -318,6 +323,8 @@ def _dump(
             else:
                 sql += f" WHERE {since_where(t)}"
         path = tmp / f"{t}.csv"
+        if progress:  # no fraction: the row counts are not known before the rows are read
+            progress(0.0, f"reading {what}")
         try:
             result = conn.execution_options(stream_results=True).execute(text(sql), params)
             _write_csv(path, headers, result, yield_per)

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from charts.i18n import LABELS, t
 from ledger.errors import ImportRefused
-from ui import blocks, data, uploads
+from ui import blocks, data, db_source, uploads
 from ui.bound import choice
 from ui.state import current_view
 
+if TYPE_CHECKING:  # the importer itself is loaded only when an import runs
+    from ledger.importer import ImportReport, Progress
+
 PAGE_SIZE = 50
 DOWNLOAD_LIMIT = 200_000  # rejects in one download; the import report keeps the totals
+DB_URL, DB_PASSWORD = "dp_db_url", "dp_db_password"
+DB_URL_REFUSED, DB_FORGET = "dp_db_url_refused", "dp_db_forget"
 
 view = current_view()
 lang = view.lang
@@ -181,7 +189,35 @@ else:
         everything = data.lookup("rejects_page", reason=reason, limit=DOWNLOAD_LIMIT, offset=0)
         blocks.downloads(everything.drop(columns=["matching"]), "rejects", view, key="dp_rejects")
 
+
 # --- import new exports ---------------------------------------------------------------------------
+def _run_import(job: Callable[[Progress], ImportReport], first_step: str) -> None:
+    """An import under a status box with a progress bar. Applied: flash the as-of date and rerun
+    (the new file's stamp refreshes every cached figure, ui/data.py). Refused: the message as the
+    importer worded it; the database is unchanged."""
+    with st.status(t("data_importing", lang), expanded=True) as box:
+        bar = st.progress(0.0, text=first_step)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+        refused: str | None = None
+        try:
+            report = job(progress)
+        except (ImportRefused, uploads.UnsafeUpload) as exc:
+            refused = str(exc)
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the database as it was
+            refused = f"{t('data_failed', lang)}: {exc}"
+        if refused is None:
+            box.update(label=t("data_done", lang), state="complete")
+            as_of = report.as_of.isoformat() if report.as_of else "—"
+            st.session_state["data_flash"] = t("data_imported", lang).format(as_of=as_of)
+            st.session_state[DB_FORGET] = True  # the password is used once, not kept
+            st.rerun()
+        box.update(label=t("data_refused", lang), state="error")
+    st.error(refused, icon=":material/block:")
+
+
 st.subheader(t("data_upload_title", lang))
 st.caption(t("data_upload_help", lang))
 files = st.file_uploader(
@@ -199,26 +235,86 @@ if st.button(
 ):
     from ledger.importer import import_paths  # the importer is only needed here
 
-    with st.status(t("data_importing", lang), expanded=True) as box:
-        bar = st.progress(0.0, text=t("data_saving", lang))
-
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
-
-        refused: str | None = None
+    def _from_files(progress: Progress) -> ImportReport:
         with tempfile.TemporaryDirectory(prefix="ledger_upload_") as folder:
-            try:
-                paths = uploads.save_uploads(files, Path(folder))
-                report = import_paths(paths, data.db_path(), progress=progress)
-            except (ImportRefused, uploads.UnsafeUpload) as exc:
-                refused = str(exc)
-            except Exception as exc:  # noqa: BLE001 - any failure leaves the database as it was
-                refused = f"{t('data_failed', lang)}: {exc}"
-        if refused is None:
-            box.update(label=t("data_done", lang), state="complete")
-            as_of = report.as_of.isoformat() if report.as_of else "—"
-            st.session_state["data_flash"] = t("data_imported", lang).format(as_of=as_of)
-            st.rerun()
-        box.update(label=t("data_refused", lang), state="error")
-    # the refusal exactly as the importer worded it; the database is unchanged
-    st.error(refused, icon=":material/block:")
+            paths = uploads.save_uploads(files, Path(folder))
+            return import_paths(paths, data.db_path(), progress=progress)
+
+    _run_import(_from_files, t("data_saving", lang))
+
+
+# --- import from the lender's database (ledger/from_db.py; no password in the URL) --------------
+def _take_password_out_of_the_url() -> None:
+    """On the Import click, before the page runs: a password typed into the URL leaves the
+    field at once (the refusal names the URL masked)."""
+    typed = st.session_state.get(DB_URL, "")
+    bare = db_source.without_password(typed)
+    if bare is not None:
+        st.session_state[DB_URL_REFUSED] = db_source.masked(typed)
+        st.session_state[DB_URL] = bare
+
+
+if DB_URL not in st.session_state:
+    st.session_state[DB_URL] = db_source.default_url()
+if st.session_state.pop(DB_FORGET, False):  # before the widget: the browser's field empties too
+    st.session_state[DB_PASSWORD] = ""
+with st.expander(t("data_db_title", lang), icon=":material/database:"):
+    st.caption(t("data_db_help", lang))
+    db_url = st.text_input(
+        t("data_db_url", lang),
+        key=DB_URL,
+        placeholder=db_source.EXAMPLE_URL,
+        help=t("data_db_url_help", lang),
+    )
+    db_password = st.text_input(
+        t("data_db_password", lang),
+        type="password",
+        key=DB_PASSWORD,
+        help=t("data_db_password_help", lang),
+    )
+    db_mapping = st.file_uploader(
+        t("data_db_mapping", lang),
+        type=["toml"],
+        key="dp_db_mapping",
+        help=t("data_db_mapping_help", lang),
+    )
+    left, right = st.columns(2)
+    db_as_of = left.date_input(
+        t("data_db_as_of", lang),
+        value=None,
+        min_value=date(2000, 1, 1),
+        format="YYYY-MM-DD",
+        key="dp_db_as_of",
+        help=t("data_db_as_of_help", lang),
+    )
+    db_since = right.date_input(
+        t("data_db_since", lang),
+        value=None,
+        min_value=date(2000, 1, 1),
+        format="YYYY-MM-DD",
+        key="dp_db_since",
+        help=t("data_db_since_help", lang),
+    )
+    db_clicked = st.button(
+        t("data_db_import", lang),
+        type="primary",
+        icon=":material/database:",
+        key="dp_db_import",
+        on_click=_take_password_out_of_the_url,
+    )
+if db_clicked:
+    refused_url = st.session_state.pop(DB_URL_REFUSED, None)
+    try:
+        if refused_url is not None:
+            raise db_source.UrlProblem("data_db_password_in_url", refused_url)
+        source = db_source.build_url(db_url, db_password)
+    except db_source.UrlProblem as problem:
+        st.error(t(problem.code, lang).format(url=problem.shown), icon=":material/block:")
+    else:
+        mapping = (db_mapping.name, db_mapping.getvalue()) if db_mapping else None
+        _run_import(
+            lambda progress: db_source.run_import(
+                source, data.db_path(), mapping, db_as_of, db_since, progress
+            ),
+            t("data_db_connecting", lang),
+        )

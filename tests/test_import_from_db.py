@@ -1,26 +1,22 @@
 """`python -m ledger import --from-db URL` against a real, throwaway PostgreSQL server.
 
-The module starts Debian's PostgreSQL (initdb in a temp dir, 127.0.0.1, a free port, password
-authentication; as root through `runuser -u postgres`, like bench/postgres_derivation.py), loads
-the golden ledger into typed tables (loans under another schema and name, repayments through a
-query, to exercise the mapping's [source] section), and checks that importing from it gives the
-same raw tables and loan_month as the file import of the golden CSVs; that every failure (wrong
-password, unreachable server, missing table, missing column) exits 2 naming the problem and
-leaves an existing database byte-identical; and that the password is never shown nor stored.
+The module starts a throwaway PostgreSQL (tests/pg_support.py: initdb in a temp dir, 127.0.0.1, a
+free port, password authentication), loads the golden ledger into typed tables (loans under another
+schema and name, repayments through a query, to exercise the mapping's [source] section), and
+checks that importing from it gives the same raw tables and loan_month as the file import of the
+golden CSVs; that every failure (wrong password, unreachable server, missing table, missing column)
+exits 2 naming the problem and leaves an existing database byte-identical; and that the password is
+never shown nor stored.
 
 Without the PostgreSQL binaries the module is skipped — except under CI=true, where it fails.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
 import shutil
-import socket
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,125 +24,19 @@ import pytest
 
 from tests.golden import golden_dir
 from tests.import_support import RAW_TABLES, run_cli, snapshot, table_rows
+from tests.pg_support import GOLDEN_MAPPING as MAPPING
+from tests.pg_support import free_port, load_golden, require_pg_bin, server
 
 AS_OF = "2024-09-30"
 PASSWORD = "Xq7-s3cret-Pw-8842"
 USER = "ledger_reader"
 DBNAME = "lender"
 
-SCHEMA_SQL = """
-CREATE SCHEMA core;
-CREATE TABLE core.loan_master (
-    loan_id text, borrower_id text, disbursed_date date, principal numeric(14, 2),
-    term_months integer, product text, region text, risk_grade text,
-    acquisition_channel text, closed_date date, close_reason text);
-CREATE TABLE installments (
-    loan_id text, installment_no integer, due_date date, principal_due numeric(14, 2),
-    interest_due numeric(14, 2), fee_due numeric(14, 2));
-CREATE TABLE core.pay (
-    payment_id text, loan_id text, paid_date date, amount numeric(14, 2));
-CREATE TABLE collection_actions (
-    action_id text, loan_id text, action_at timestamp, channel text, agency text, outcome text,
-    ptp_amount numeric(14, 2), ptp_date date, cost numeric(14, 2), complaint boolean,
-    contact_target text);
-CREATE TABLE core.pay_nodate AS SELECT payment_id, loan_id, amount FROM core.pay WITH NO DATA;
-"""
-TARGETS = {
-    "loans": "core.loan_master",
-    "installments": "installments",
-    "repayments": "core.pay",
-    "collection_actions": "collection_actions",
-}
-MAPPING = """
-[source.tables]
-loans = "core.loan_master"
-[source.queries]
-repayments = "SELECT payment_id, loan_id, paid_date, amount FROM core.pay"
-"""
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/postgres"),
-        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
-    )
-    return found[-1].parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_owner(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-
-
-@contextlib.contextmanager
-def _server(bindir: Path) -> Iterator[int]:
-    """A scratch PostgreSQL with password authentication on 127.0.0.1; yields its port."""
-    root = Path(tempfile.mkdtemp(prefix="ledger_from_db_pg_"))
-    data, sock, pwfile = root / "data", root / "sock", root / "pw"
-    sock.mkdir()
-    pwfile.write_text(PASSWORD + "\n")
-    if os.geteuid() == 0:
-        for p in (root, sock, pwfile):
-            shutil.chown(p, "postgres")
-    port = _free_port()
-    try:
-        subprocess.run(
-            _as_owner(
-                [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--no-sync",
-                 "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C"]
-            ),
-            check=True, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        opts = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            _as_owner(
-                [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
-                 "-t", "60", "-o", opts, "start"]
-            ),
-            check=True, capture_output=True, text=True, timeout=90,
-        )  # fmt: skip
-        yield port
-    finally:
-        if (data / "postmaster.pid").exists():
-            subprocess.run(
-                _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                capture_output=True,
-                timeout=60,
-            )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _load_golden(port: int) -> None:
-    import psycopg
-
-    admin = f"host=127.0.0.1 port={port} user=postgres password={PASSWORD} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as con:
-        con.execute(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'")
-        con.execute(f"CREATE DATABASE {DBNAME} OWNER {USER}")
-    conninfo = f"host=127.0.0.1 port={port} user={USER} password={PASSWORD} dbname={DBNAME}"
-    with psycopg.connect(conninfo) as con:
-        con.execute(SCHEMA_SQL)
-        with con.cursor() as cur:
-            for table, target in TARGETS.items():
-                data = (golden_dir() / f"{table}.csv").read_bytes()
-                with cur.copy(f"COPY {target} FROM STDIN (FORMAT csv, HEADER true)") as cp:
-                    cp.write(data)
-
 
 @pytest.fixture(scope="module")
 def pg_port() -> Iterator[int]:
-    bindir = _pg_bin()
-    if bindir is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL binaries missing under CI (apt-get install -y postgresql)")
-        pytest.skip("PostgreSQL server not installed (apt-get install -y postgresql)")
-    with _server(bindir) as port:
-        _load_golden(port)
+    with server(require_pg_bin(), PASSWORD) as port:
+        load_golden(port, PASSWORD, USER, DBNAME)
         yield port
 
 
@@ -286,7 +176,7 @@ def test_wrong_password(monkeypatch, capsys, pg_port: int, file_db: Path, work: 
 
 
 def test_unreachable_host(monkeypatch, capsys, pg_port: int, file_db: Path, work: Path) -> None:
-    url = f"postgresql+psycopg://{USER}@127.0.0.1:{_free_port()}/{DBNAME}"
+    url = f"postgresql+psycopg://{USER}@127.0.0.1:{free_port()}/{DBNAME}"
     err = _refused(monkeypatch, capsys, file_db, work, "unreachable", url=url)
     assert "cannot reach the database server" in err
 
