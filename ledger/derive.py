@@ -1,8 +1,9 @@
 """Derivation: installment paid-off dates, write-offs, month-end loan states and the marts.
 
 Runs in DuckDB SQL after each import: the files in ledger/sql/derive/ in name order, each with
-the parameters it uses taken from the settings and the as-of date. The tables it builds are
-listed in DERIVED_TABLES; pages and queries read only those (and the raw tables for drill-downs).
+the parameters it uses taken from the settings and the as-of date. Each file's header says what
+table it builds and at what grain; pages and queries read those (and the raw tables for
+drill-downs), never the import's staging tables.
 """
 
 from __future__ import annotations
