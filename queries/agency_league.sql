@@ -10,55 +10,39 @@
 --   flags of its actions in the period; commission = the cost of those actions.
 -- - recovered: collection recoveries in the period credited by last touch within $window_days
 --   (as in channel_performance) to an action of that agency (agent); net = recovered − commission.
--- - over-cap borrower-days as in compliance: a borrower-day over a cap counts for each agency
---   (agent) with a phone/ivr action in it; breaches = outside-hours actions + non-borrower
---   contacts + borrower-days over either cap.
+-- - over-cap borrower-days as in compliance (flags in action_status): a borrower-day over a cap
+--   counts for each agency (agent) with a phone/ivr action in it; breaches = outside-hours
+--   actions + non-borrower contacts + borrower-days over either cap.
+-- - a PTP is due (and can be kept) only once its date is on or before $as_of.
 -- - too_small: fewer accounts than min_segment_size, so not to be ranked (METRICS.md §11).
 -- Grain: one row per agency (agent). Parameters: $as_of, $filters, $period_start, $period_end
 -- (NULL = open), $window_days, $level ('agency' or 'agent').
 WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
-acts AS (
-    SELECT lkey, borrower_id, action_date, channel, agency, rpc, is_ptp, ptp_due, ptp_kept, cost,
-           complaint, outside_hours, non_borrower_contact,
+unit_acts AS (
+    SELECT lkey, channel, agency, rpc, is_ptp, cost, complaint, outside_hours,
+           ptp_due AND ptp_date <= $as_of AS ptp_due,
+           ptp_kept AND ptp_date <= $as_of AS ptp_kept,
+           non_borrower_contact, over_connected_day, over_dial_day,
+           CAST(bkey AS BIGINT) * 100000 + (action_date - DATE '1970-01-01') AS borrower_day,
            CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND seg_id IN (SELECT seg_id FROM kept)
-),
-unit_acts AS (SELECT * FROM acts WHERE unit IS NOT NULL),
-placements AS (
-    -- agencies only: an agent's first action on a loan is not a placement (and the lookups of
-    -- the past-due amount would cost as much as the rest of the table); placements are found
-    -- over all actions up to the as-of date, then kept when they fall in the period
-    SELECT agency AS unit, lkey, min(action_date) AS placed_date
-    FROM action_status
-    WHERE $level = 'agency'
-      AND agency IS NOT NULL
-      AND action_date <= $as_of
-      AND seg_id IN (SELECT seg_id FROM kept)
-    GROUP BY ALL
-),
-placed AS (
-    SELECT * FROM placements
-    WHERE ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
-),
-placed_due AS (
-    SELECT p.unit, p.lkey, p.placed_date,
-           coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.placed_date - 1), 0) AS due_before
-    FROM placed p
-    LEFT JOIN installment_status i ON i.lkey = p.lkey
-    GROUP BY ALL
+      AND (CASE $level WHEN 'agency' THEN agency ELSE agent_id END) IS NOT NULL
 ),
 placed_amounts AS (
-    SELECT d.unit,
-           count(*) AS placed_accounts,
-           sum(greatest(d.due_before - coalesce(pd.cum_paid, 0), 0)) AS placed_past_due
-    FROM placed_due d
-    ASOF LEFT JOIN pay_day pd ON pd.lkey = d.lkey AND pd.paid_date <= d.placed_date - 1
-    GROUP BY d.unit
+    -- agencies only (an agent's first action on a loan is not a placement); agency_placement
+    -- holds every placement with its past-due amount, kept here when in the period
+    SELECT agency AS unit, count(*) AS placed_accounts, sum(placed_past_due) AS placed_past_due
+    FROM agency_placement
+    WHERE $level = 'agency'
+      AND placed_date <= $as_of
+      AND ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
+      AND seg_id IN (SELECT seg_id FROM kept)
+    GROUP BY agency
 ),
 per_unit AS (
     SELECT unit,
@@ -77,30 +61,16 @@ per_unit AS (
     FROM unit_acts
     GROUP BY unit
 ),
-calls AS (
-    SELECT borrower_id, action_date,
-           count(*) AS dials,
-           count(*) FILTER (WHERE rpc) AS connected
-    FROM acts
-    WHERE channel IN ('phone', 'ivr')
-    GROUP BY ALL
-),
-over_caps AS (
-    SELECT c.borrower_id, c.action_date,
-           c.connected > s.connected_call_cap AS over_connected,
-           c.dials > s.dial_cap AS over_dial
-    FROM calls c CROSS JOIN derive_settings s
-    WHERE c.connected > s.connected_call_cap OR c.dials > s.dial_cap
-),
 cap_days AS (
+    -- distinct borrower-days over a cap, from the few flagged actions only
     SELECT unit,
            count(*) FILTER (WHERE over_connected) AS over_connected_cap_borrower_days,
            count(*) FILTER (WHERE over_dial) AS over_dial_cap_borrower_days
     FROM (
-        SELECT DISTINCT a.unit, o.borrower_id, o.action_date, o.over_connected, o.over_dial
-        FROM unit_acts a
-        JOIN over_caps o USING (borrower_id, action_date)
-        WHERE a.channel IN ('phone', 'ivr')
+        SELECT DISTINCT unit, borrower_day,
+               over_connected_day AS over_connected, over_dial_day AS over_dial
+        FROM unit_acts
+        WHERE over_connected_day OR over_dial_day
     )
     GROUP BY unit
 ),

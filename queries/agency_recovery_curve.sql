@@ -10,37 +10,19 @@
 -- when $by = 'month') and day j = 1..$max_day.
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket (bucket at
 -- placement; '' = every bucket), $by ('' or 'month'), $max_day.
-WITH placements AS (
-    SELECT agency, lkey, min(action_date) AS placed_date,
-           arg_min(bucket, action_at) AS placed_bucket
-    FROM action_status
-    WHERE agency IS NOT NULL
-      AND action_date <= $as_of
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
-    GROUP BY ALL
-),
-placed AS (
-    SELECT agency, lkey, placed_date,
+WITH placed AS (
+    SELECT agency, lkey, placed_date, paid_before, placed_past_due AS base,
            CASE $by WHEN 'month' THEN strftime(placed_date, '%Y-%m') ELSE '' END AS group_value,
            CAST(least($max_day::INTEGER, $as_of::DATE - placed_date) AS INTEGER) AS max_j
-    FROM placements
-    WHERE ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
+    FROM agency_placement
+    WHERE placed_date <= $as_of
+      AND ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
       AND ($bucket = '' OR placed_bucket = $bucket)
-),
-due_before AS (
-    SELECT p.agency, p.lkey, p.placed_date, p.group_value, p.max_j,
-           coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.placed_date - 1), 0) AS due
-    FROM placed p
-    LEFT JOIN installment_status i ON i.lkey = p.lkey
-    GROUP BY ALL
+      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 based AS (
-    SELECT d.*, coalesce(pd.cum_paid, 0) AS paid_before,
-           greatest(d.due - coalesce(pd.cum_paid, 0), 0) AS base
-    FROM due_before d
-    ASOF LEFT JOIN pay_day pd ON pd.lkey = d.lkey AND pd.paid_date <= d.placed_date - 1
-    WHERE d.max_j >= 1
+    SELECT * FROM placed WHERE max_j >= 1
 ),
 steps AS (
     SELECT b.agency, b.group_value, b.max_j, b.lkey,
@@ -55,10 +37,15 @@ steps AS (
     WHERE b.base > 0
 ),
 increments AS (
-    SELECT agency, group_value, max_j, j0,
-           recovered - coalesce(lag(recovered) OVER (
-               PARTITION BY agency, lkey ORDER BY j0, recovered), 0) AS inc
-    FROM steps
+    -- summed per day j0 before the join with the days (which multiplies rows by $max_day)
+    SELECT agency, group_value, max_j, j0, sum(inc) AS inc
+    FROM (
+        SELECT agency, group_value, max_j, j0,
+               recovered - coalesce(lag(recovered) OVER (
+                   PARTITION BY agency, lkey ORDER BY j0, recovered), 0) AS inc
+        FROM steps
+    )
+    GROUP BY ALL
 ),
 days AS (SELECT unnest(range(1, $max_day::INTEGER + 1)) AS day),
 numerators AS (
@@ -66,9 +53,15 @@ numerators AS (
     FROM increments i JOIN days d ON i.max_j >= d.day AND i.j0 <= d.day
     GROUP BY ALL
 ),
+bases AS (
+    SELECT agency, group_value, max_j, count(*) AS placed_accounts, sum(base) AS placed_past_due
+    FROM based
+    GROUP BY ALL
+),
 denominators AS (
-    SELECT b.agency, b.group_value, d.day, count(*) AS placed_accounts, sum(b.base) AS placed_past_due
-    FROM based b JOIN days d ON b.max_j >= d.day
+    SELECT b.agency, b.group_value, d.day, CAST(sum(b.placed_accounts) AS BIGINT) AS placed_accounts,
+           sum(b.placed_past_due) AS placed_past_due
+    FROM bases b JOIN days d ON b.max_j >= d.day
     GROUP BY ALL
 )
 SELECT d.agency, d.group_value, d.day, d.placed_accounts,

@@ -15,7 +15,7 @@
 -- $cure_days (list of j), $by ('' or 'month').
 WITH acts AS (
     SELECT lkey, channel, bucket, action_date,
-           CASE $by WHEN 'month' THEN strftime(action_date, '%Y-%m') ELSE '' END AS group_value
+           CASE $by WHEN 'month' THEN month_key(action_date) ELSE 0 END AS group_month
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
@@ -25,7 +25,7 @@ WITH acts AS (
       AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 units AS (
-    SELECT lkey, channel, bucket, group_value, min(action_date) AS start_day
+    SELECT lkey, channel, bucket, group_month, min(action_date) AS start_day
     FROM acts
     GROUP BY ALL
 ),
@@ -50,7 +50,9 @@ cured AS (
     JOIN loan_status l ON l.lkey = u.lkey
 ),
 days AS (SELECT unnest($cure_days::INTEGER[]) AS cure_days)
-SELECT channel, bucket, group_value, d.cure_days,
+SELECT channel, bucket,
+       CASE WHEN group_month > 0 THEN month_label(group_month) ELSE '' END AS group_value,
+       d.cure_days,
        count(*) AS accounts,
        count(*) FILTER (WHERE start_day + d.cure_days <= $as_of) AS matured_accounts,
        count(*) FILTER (

@@ -7,7 +7,9 @@
 -- Grain: one row per channel and stage (attempts, rpc, ptp, ptp_kept).
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket ('' = all).
 WITH acts AS (
-    SELECT channel, rpc, is_ptp, ptp_due, ptp_kept
+    SELECT channel, rpc, is_ptp,
+           ptp_due AND ptp_date <= $as_of AS ptp_due,
+           ptp_kept AND ptp_date <= $as_of AS ptp_kept
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)

@@ -10,12 +10,13 @@ WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
 acts AS (
     SELECT
         channel,
+        -- months group by an integer key, labelled per group (strftime per row costs seconds)
         CASE $by WHEN 'bucket' THEN bucket
                  WHEN 'agency' THEN coalesce(agency, '(none)')
                  WHEN 'agent' THEN coalesce(agent_id, '(none)')
-                 WHEN 'month' THEN strftime(action_date, '%Y-%m')
-                 ELSE '' END AS group_value,
-        loan_id, rpc, is_ptp,
+                 ELSE '' END AS group_text,
+        CASE WHEN $by = 'month' THEN month_key(action_date) ELSE 0 END AS group_month,
+        lkey, rpc, is_ptp,
         -- a PTP is due (and can be kept) only once its date is observed at the chosen as-of
         ptp_due AND ptp_date <= $as_of AS ptp_due,
         ptp_kept AND ptp_date <= $as_of AS ptp_kept,
@@ -41,18 +42,18 @@ recoveries AS (
         CASE $by WHEN 'bucket' THEN CASE WHEN touched THEN last_action_bucket ELSE state_before END
                  WHEN 'agency' THEN coalesce(CASE WHEN touched THEN last_agency END, '(none)')
                  WHEN 'agent' THEN coalesce(CASE WHEN touched THEN last_agent_id END, '(none)')
-                 WHEN 'month' THEN strftime(paid_date, '%Y-%m')
-                 ELSE '' END AS group_value,
+                 ELSE '' END AS group_text,
+        CASE WHEN $by = 'month' THEN month_key(paid_date) ELSE 0 END AS group_month,
         sum(amount) AS recovered,
-        count(DISTINCT loan_id) AS recovered_accounts
+        count(DISTINCT lkey) AS recovered_accounts
     FROM credited
     GROUP BY ALL
 ),
 per_group AS (
     SELECT
-        channel, group_value,
+        channel, group_text, group_month,
         count(*) AS attempts,
-        count(DISTINCT loan_id) AS accounts,
+        count(DISTINCT lkey) AS accounts,
         count(*) FILTER (WHERE rpc) AS rpc,
         count(*) FILTER (WHERE is_ptp) AS ptp,
         count(*) FILTER (WHERE ptp_due) AS ptp_due,
@@ -67,7 +68,7 @@ joined AS (
     -- NULL; '(no action)' has no attempts at all (NULL).
     SELECT
         channel,
-        group_value,
+        CASE WHEN group_month > 0 THEN month_label(group_month) ELSE group_text END AS group_value,
         CASE WHEN channel <> '(no action)' THEN coalesce(a.attempts, 0) END AS attempts,
         CASE WHEN channel <> '(no action)' THEN coalesce(a.accounts, 0) END AS accounts,
         CASE WHEN channel <> '(no action)' THEN coalesce(a.rpc, 0) END AS rpc,
@@ -80,7 +81,7 @@ joined AS (
             AS recovered,
         r.recovered_accounts
     FROM per_group a
-    FULL OUTER JOIN recoveries r USING (channel, group_value)
+    FULL OUTER JOIN recoveries r USING (channel, group_text, group_month)
 )
 SELECT
     channel,

@@ -9,8 +9,11 @@
 -- $bucket ('' = every bucket).
 WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
 acts AS (
-    SELECT strftime(action_date, '%Y-%m') AS month, channel,
-           lkey, rpc, is_ptp, ptp_due, ptp_kept, cost, complaint
+    SELECT month_key(action_date) AS month, channel,
+           lkey, rpc, is_ptp, cost, complaint,
+           -- a PTP is due (and can be kept) only once its date is on or before $as_of
+           ptp_due AND ptp_date <= $as_of AS ptp_due,
+           ptp_kept AND ptp_date <= $as_of AS ptp_kept
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
@@ -30,7 +33,7 @@ credited AS (
       AND seg_id IN (SELECT seg_id FROM kept)
 ),
 recoveries AS (
-    SELECT strftime(paid_date, '%Y-%m') AS month,
+    SELECT month_key(paid_date) AS month,
            CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
            sum(amount) AS recovered,
            count(DISTINCT lkey) AS recovered_accounts
@@ -53,7 +56,7 @@ per_month AS (
     GROUP BY ALL
 )
 SELECT
-    month,
+    month_label(month) AS month,
     channel,
     a.attempts,
     a.accounts,

@@ -4,59 +4,68 @@
 -- (borrower-days with more than connected_call_cap right-party phone/ivr contacts),
 -- over_dial_cap_borrower_days (more than dial_cap phone/ivr actions), non_borrower_contacts
 -- (contact_target not the borrower), complaints; 'actions' is the number of attempts. A
--- borrower-day over a cap counts once overall, and once for each group with actions in it.
+-- borrower-day over a cap counts once overall, and once for each group with phone/ivr actions in
+-- it; whether a borrower-day is over a cap is decided on all the borrower's phone/ivr actions that
+-- day (flags in action_status), so a segment filter keeps the days with a call on its loans.
 -- Grain: one row per group value and rule. Parameters: $as_of, $filters, $period_start,
 -- $period_end, $by ('', 'channel', 'agency', 'agent', 'month').
 WITH acts AS (
-    SELECT *,
+    SELECT
+        -- months group by an integer key, labelled per group (strftime per row costs seconds)
         CASE $by WHEN 'channel' THEN channel
                  WHEN 'agency' THEN coalesce(agency, '(none)')
                  WHEN 'agent' THEN coalesce(agent_id, '(none)')
-                 WHEN 'month' THEN strftime(action_date, '%Y-%m')
-                 ELSE '' END AS group_value
+                 ELSE '' END AS group_text,
+        CASE WHEN $by = 'month' THEN month_key(action_date) END AS group_month,
+        outside_hours, non_borrower_contact, complaint, over_connected_day, over_dial_day,
+        -- one number per borrower-day, for counting distinct days over a cap
+        CAST(bkey AS BIGINT) * 100000 + (action_date - DATE '1970-01-01') AS borrower_day
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
-calls AS (
-    SELECT borrower_id, action_date,
-           count(*) AS dials,
-           count(*) FILTER (WHERE rpc) AS connected
-    FROM acts
-    WHERE channel IN ('phone', 'ivr')
-    GROUP BY ALL
-),
-over_caps AS (
-    SELECT c.borrower_id, c.action_date,
-           c.connected > s.connected_call_cap AS over_connected,
-           c.dials > s.dial_cap AS over_dial
-    FROM calls c CROSS JOIN derive_settings s
-),
-borrower_day_groups AS (
-    SELECT DISTINCT a.group_value, o.borrower_id, o.action_date, o.over_connected, o.over_dial
-    FROM acts a
-    JOIN over_caps o USING (borrower_id, action_date)
-    WHERE a.channel IN ('phone', 'ivr') AND (o.over_connected OR o.over_dial)
-),
 counts AS (
-    SELECT group_value, 'actions' AS rule, count(*) AS count FROM acts GROUP BY ALL
-    UNION ALL
-    SELECT group_value, 'outside_hours', count(*) FILTER (WHERE outside_hours) FROM acts GROUP BY ALL
-    UNION ALL
-    SELECT group_value, 'over_connected_cap_borrower_days',
-           count(*) FILTER (WHERE over_connected) FROM borrower_day_groups GROUP BY ALL
-    UNION ALL
-    SELECT group_value, 'over_dial_cap_borrower_days',
-           count(*) FILTER (WHERE over_dial) FROM borrower_day_groups GROUP BY ALL
-    UNION ALL
-    SELECT group_value, 'non_borrower_contacts', count(*) FILTER (WHERE non_borrower_contact)
-    FROM acts GROUP BY ALL
-    UNION ALL
-    SELECT group_value, 'complaints', count(*) FILTER (WHERE complaint) FROM acts GROUP BY ALL
+    -- one pass over the actions: every rule as a column
+    SELECT group_text, group_month,
+           count(*) AS actions,
+           count(*) FILTER (WHERE outside_hours) AS outside_hours,
+           count(*) FILTER (WHERE non_borrower_contact) AS non_borrower_contacts,
+           count(*) FILTER (WHERE complaint) AS complaints
+    FROM acts
+    GROUP BY group_text, group_month
 ),
-attempts AS (SELECT group_value, count(*) AS attempts FROM acts GROUP BY ALL),
+cap_days AS (
+    -- distinct borrower-days over a cap, from the few flagged actions only (a DISTINCT aggregate
+    -- over all actions costs seconds)
+    SELECT group_text, group_month,
+           count(*) FILTER (WHERE over_connected) AS over_connected_cap_borrower_days,
+           count(*) FILTER (WHERE over_dial) AS over_dial_cap_borrower_days
+    FROM (
+        SELECT DISTINCT group_text, group_month, borrower_day,
+               over_connected_day AS over_connected, over_dial_day AS over_dial
+        FROM acts
+        WHERE over_connected_day OR over_dial_day
+    )
+    GROUP BY group_text, group_month
+),
+wide AS (
+    SELECT coalesce(month_label(c.group_month), c.group_text) AS group_value,
+           c.actions, c.outside_hours,
+           coalesce(d.over_connected_cap_borrower_days, 0) AS over_connected_cap_borrower_days,
+           coalesce(d.over_dial_cap_borrower_days, 0) AS over_dial_cap_borrower_days,
+           c.non_borrower_contacts, c.complaints
+    FROM counts c
+    LEFT JOIN cap_days d
+      ON d.group_text = c.group_text AND d.group_month IS NOT DISTINCT FROM c.group_month
+),
+long AS (
+    UNPIVOT wide
+    ON actions, outside_hours, over_connected_cap_borrower_days, over_dial_cap_borrower_days,
+       non_borrower_contacts, complaints
+    INTO NAME rule VALUE count
+),
 rules AS (
     SELECT * FROM (VALUES ('actions', 0), ('outside_hours', 1),
                           ('over_connected_cap_borrower_days', 2), ('over_dial_cap_borrower_days', 3),
@@ -64,13 +73,13 @@ rules AS (
 )
 SELECT group_value, rule, count, attempts, per_10k_attempts
 FROM (
-    SELECT t.group_value, r.rule, r.rule_order, coalesce(c.count, 0) AS count, t.attempts,
-           coalesce(c.count, 0) * 10000.0 / nullif(t.attempts, 0) AS per_10k_attempts
-    FROM attempts t
-    CROSS JOIN rules r
-    LEFT JOIN counts c ON c.group_value = t.group_value AND c.rule = r.rule
+    SELECT l.group_value, r.rule, r.rule_order, l.count, c.actions AS attempts,
+           l.count * 10000.0 / nullif(c.actions, 0) AS per_10k_attempts
+    FROM long l
+    JOIN rules r USING (rule)
+    JOIN wide c USING (group_value)
     UNION ALL
     -- no action in the period: every rule is 0 of 0 attempts
-    SELECT '', rule, rule_order, 0, 0, NULL FROM rules WHERE NOT EXISTS (SELECT 1 FROM acts)
+    SELECT '', rule, rule_order, 0, 0, NULL FROM rules WHERE NOT EXISTS (SELECT 1 FROM wide)
 )
 ORDER BY group_value, rule_order;

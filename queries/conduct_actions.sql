@@ -1,60 +1,50 @@
 -- conduct_actions (违规催收明细, METRICS.md §10): the actions behind one conduct rule's count, for a
--- drill-down and its export. No personal data: loan and action ids only (the borrower id is
--- used to find the borrower-days over a cap, never returned).
+-- drill-down and its export. No personal data: loan and action ids only (the borrower key is
+-- used to count the borrower-day's calls, never returned).
 -- Rules: outside_hours (local time not in contact_hours), over_connected_cap / over_dial_cap (the
 -- phone and ivr actions of borrower-days with more than connected_call_cap right-party contacts,
--- or more than dial_cap dials, counted over all actions in the period as in compliance),
--- non_borrower_contacts (contact_target not the borrower), complaints.
+-- or more than dial_cap dials, over all the borrower's phone/ivr actions that day, as in
+-- compliance), non_borrower_contacts (contact_target not the borrower), complaints.
 -- Narrowed to one channel, agency ('(none)' = actions without one) or agent when given.
--- rows_total is the number of offending actions before $limit; rows are newest first.
+-- rows_total is the number of offending actions before $limit; rows are newest first;
+-- borrower_day_dials / borrower_day_connected are the day's counts for the cap rules.
 -- Grain: one row per offending action.
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $rule, $channel,
 -- $agency, $agent ('' = any), $limit.
-WITH acts AS (
-    SELECT *
+WITH chosen AS (
+    SELECT action_id, loan_id, bkey, action_date, action_at, channel, agency, agent_id, outcome,
+           contact_target, bucket, complaint, count(*) OVER () AS rows_total
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
-),
-over_caps AS (
-    SELECT c.borrower_id, c.action_date,
-           c.connected > s.connected_call_cap AS over_connected,
-           c.dials > s.dial_cap AS over_dial,
-           c.dials, c.connected
-    FROM (
-        SELECT borrower_id, action_date, count(*) AS dials, count(*) FILTER (WHERE rpc) AS connected
-        FROM acts
-        WHERE channel IN ('phone', 'ivr') AND $rule IN ('over_connected_cap', 'over_dial_cap')
-        GROUP BY ALL
-    ) c
-    CROSS JOIN derive_settings s
-),
-flagged AS (
-    SELECT a.*, o.dials AS borrower_day_dials, o.connected AS borrower_day_connected,
-           CASE $rule
-               WHEN 'outside_hours' THEN a.outside_hours
-               WHEN 'non_borrower_contacts' THEN a.non_borrower_contact
-               WHEN 'complaints' THEN a.complaint
-               WHEN 'over_connected_cap' THEN coalesce(o.over_connected, false)
-               WHEN 'over_dial_cap' THEN coalesce(o.over_dial, false)
-               ELSE false END AS offending
-    FROM acts a
-    LEFT JOIN over_caps o
-      ON o.borrower_id = a.borrower_id AND o.action_date = a.action_date
-     AND a.channel IN ('phone', 'ivr')
-),
-chosen AS (
-    SELECT *, count(*) OVER () AS rows_total
-    FROM flagged
-    WHERE offending
+      AND CASE $rule
+              WHEN 'outside_hours' THEN outside_hours
+              WHEN 'non_borrower_contacts' THEN non_borrower_contact
+              WHEN 'complaints' THEN complaint
+              WHEN 'over_connected_cap' THEN over_connected_day
+              WHEN 'over_dial_cap' THEN over_dial_day
+              ELSE false END
       AND ($channel = '' OR channel = $channel)
       AND ($agency = '' OR coalesce(agency, '(none)') = $agency)
       AND ($agent = '' OR agent_id = $agent)
+),
+shown AS (
+    SELECT * FROM chosen ORDER BY action_at DESC, action_id LIMIT $limit
+),
+day_counts AS (
+    -- only for the borrower-days shown
+    SELECT a.bkey, a.action_date, count(*) AS dials, count(*) FILTER (WHERE a.rpc) AS connected
+    FROM action_status a
+    JOIN (SELECT DISTINCT bkey, action_date FROM shown) d USING (bkey, action_date)
+    WHERE a.channel IN ('phone', 'ivr') AND $rule IN ('over_connected_cap', 'over_dial_cap')
+    GROUP BY ALL
 )
-SELECT action_id, loan_id, action_at, channel, agency, agent_id, outcome, contact_target,
-       bucket, complaint, $rule AS rule, borrower_day_dials, borrower_day_connected, rows_total
-FROM chosen
-ORDER BY action_at DESC, action_id
-LIMIT $limit;
+SELECT s.action_id, s.loan_id, s.action_at, s.channel, s.agency, s.agent_id, s.outcome,
+       s.contact_target, s.bucket, s.complaint, $rule AS rule,
+       c.dials AS borrower_day_dials, c.connected AS borrower_day_connected, s.rows_total
+FROM shown s
+LEFT JOIN day_counts c
+  ON c.bkey = s.bkey AND c.action_date = s.action_date AND s.channel IN ('phone', 'ivr')
+ORDER BY s.action_at DESC, s.action_id;

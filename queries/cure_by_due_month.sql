@@ -11,7 +11,7 @@ WITH groups AS (
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
 entered AS (
-    SELECT strftime(i.due_date, '%Y-%m') AS due_month, g.segment_value, i.due_date,
+    SELECT month_key(i.due_date) AS due_month, g.segment_value, i.due_date,
            i.amount_due, i.paid_off_date
     FROM installment_status i
     JOIN groups g USING (seg_id)
@@ -30,7 +30,7 @@ per_day AS (
     CROSS JOIN (SELECT unnest($cure_days::INTEGER[]) AS cure_days) j
     GROUP BY ALL
 )
-SELECT due_month, segment_value, cure_days,
+SELECT month_label(due_month) AS due_month, segment_value, cure_days,
        CAST(entered_amount AS DECIMAL(18, 2)) AS entered_amount,
        CAST(coalesce(observed_amount, 0) AS DECIMAL(18, 2)) AS observed_amount,
        CAST(CASE WHEN observed_amount IS NOT NULL THEN coalesce(cured_amount, 0) END

@@ -9,7 +9,7 @@ WITH groups AS (
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
 entered AS (
-    SELECT strftime(i.due_date, '%Y-%m') AS due_month, g.segment_value, i.due_date,
+    SELECT month_key(i.due_date) AS due_month, g.segment_value, i.due_date,
            i.amount_due, i.paid_off_date
     FROM installment_status i
     JOIN groups g USING (seg_id)
@@ -18,7 +18,7 @@ entered AS (
       AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date)
       AND i.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 )
-SELECT due_month, segment_value, j.cure_days,
+SELECT month_label(due_month) AS due_month, segment_value, j.cure_days,
        CAST(sum(amount_due) AS DECIMAL(18, 2)) AS entered_amount,
        CAST(coalesce(sum(amount_due) FILTER (WHERE paid_off_date <= due_date + j.cure_days), 0)
             AS DECIMAL(18, 2)) AS cured_amount,

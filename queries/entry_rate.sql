@@ -9,7 +9,7 @@ WITH groups AS (
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
 due AS (
-    SELECT strftime(i.due_date, '%Y-%m') AS due_month, g.segment_value, i.amount_due,
+    SELECT month_key(i.due_date) AS due_month, g.segment_value, i.amount_due,
            (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date) AS entered
     FROM installment_status i
     JOIN groups g USING (seg_id)
@@ -26,13 +26,13 @@ per_month AS (
     FROM due
     GROUP BY ALL
 )
-SELECT due_month, segment_value, 'amount' AS basis,
+SELECT month_label(due_month) AS due_month, segment_value, 'amount' AS basis,
        CAST(coalesce(amount_entered, 0) AS DECIMAL(18, 2)) AS numerator,
        CAST(amount_due AS DECIMAL(18, 2)) AS denominator,
        CAST(coalesce(amount_entered, 0) AS DOUBLE) / nullif(CAST(amount_due AS DOUBLE), 0) AS rate
 FROM per_month
 UNION ALL
-SELECT due_month, segment_value, 'count',
+SELECT month_label(due_month) AS due_month, segment_value, 'count',
        CAST(n_entered AS DECIMAL(18, 2)), CAST(n_due AS DECIMAL(18, 2)),
        n_entered / nullif(n_due, 0)
 FROM per_month

@@ -11,9 +11,9 @@ WITH groups AS (
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
 entries AS (
-    SELECT i.loan_id, i.installment_no, i.due_date, i.amount_due, i.cum_due_prev,
+    SELECT i.lkey, i.installment_no, i.due_date, i.amount_due, i.cum_due_prev,
            g.segment_value,
-           strftime(i.due_date + 1, '%Y-%m') AS entry_month,
+           month_key(i.due_date + 1) AS entry_month,
            CAST(least($max_day::INTEGER, $as_of::DATE - i.due_date) AS INTEGER) AS max_j
     FROM installment_status i
     JOIN groups g USING (seg_id)
@@ -26,24 +26,29 @@ at_due AS (
     SELECT e.*,
            least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due) AS paid_at_due
     FROM entries e
-    ASOF LEFT JOIN pay_day p ON p.loan_id = e.loan_id AND p.paid_date <= e.due_date
+    ASOF LEFT JOIN pay_day p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
 ),
 steps AS (
-    SELECT a.entry_month, a.segment_value, a.max_j, a.loan_id, a.installment_no,
+    SELECT a.entry_month, a.segment_value, a.max_j, a.lkey, a.installment_no,
            CAST(p.paid_date - a.due_date AS INTEGER) AS j0,
            least(greatest(p.cum_paid - a.cum_due_prev, 0), a.amount_due) - a.paid_at_due AS recovered
     FROM at_due a
     JOIN pay_day p
-      ON p.loan_id = a.loan_id
+      ON p.lkey = a.lkey
      AND p.paid_date > a.due_date
      AND p.paid_date <= a.due_date + a.max_j
 ),
 increments AS (
-    -- recovered is cumulative per entry; its increase on each payment day
-    SELECT entry_month, segment_value, max_j, j0,
-           recovered - coalesce(lag(recovered) OVER (
-               PARTITION BY loan_id, installment_no ORDER BY j0), 0) AS inc
-    FROM steps
+    -- recovered is cumulative per entry; its increase on each payment day, summed per day j0
+    -- before the join with the days (which would otherwise multiply every entry by $max_day)
+    SELECT entry_month, segment_value, max_j, j0, sum(inc) AS inc
+    FROM (
+        SELECT entry_month, segment_value, max_j, j0,
+               recovered - coalesce(lag(recovered) OVER (
+                   PARTITION BY lkey, installment_no ORDER BY j0), 0) AS inc
+        FROM steps
+    )
+    GROUP BY ALL
 ),
 bases AS (
     SELECT entry_month, segment_value, max_j, sum(amount_due - paid_at_due) AS base
@@ -61,7 +66,7 @@ denominators AS (
     FROM bases b JOIN days d ON b.max_j >= d.day
     GROUP BY ALL
 )
-SELECT d.entry_month, d.segment_value, d.day,
+SELECT month_label(d.entry_month) AS entry_month, d.segment_value, d.day,
        CAST(coalesce(n.recovered, 0) AS DECIMAL(18, 2)) AS recovered,
        CAST(d.base AS DECIMAL(18, 2)) AS entered_unpaid,
        CAST(coalesce(n.recovered, 0) AS DOUBLE) / nullif(CAST(d.base AS DOUBLE), 0) AS rate

@@ -14,7 +14,7 @@ WITH groups AS (
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
 entries AS (
-    SELECT i.lkey, i.due_date, i.amount_due, i.cum_due_prev, g.segment_value,
+    SELECT i.lkey, i.installment_no, i.due_date, i.amount_due, i.cum_due_prev, g.segment_value,
            CAST(date_trunc('month', i.due_date + 1) AS DATE) AS entry_month_start
     FROM installment_status i
     JOIN groups g USING (seg_id)
@@ -30,25 +30,44 @@ at_due AS (
     ASOF LEFT JOIN pay_day p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
 ),
 days AS (SELECT unnest($days::INTEGER[]) AS day),
-targets AS (
-    SELECT a.*, d.day, CAST(a.due_date + d.day AS DATE) AS target_date
-    FROM at_due a CROSS JOIN days d
+steps AS (
+    -- recovered by each payment day up to the longest j: cumulative per entry, so its increase
+    -- on each payment day summed over the days j0 <= j is what was recovered by day j
+    SELECT a.entry_month_start, a.segment_value, a.lkey, a.installment_no,
+           CAST(p.paid_date - a.due_date AS INTEGER) AS j0,
+           least(greatest(p.cum_paid - a.cum_due_prev, 0), a.amount_due) - a.paid_at_due AS recovered
+    FROM at_due a
+    JOIN pay_day p
+      ON p.lkey = a.lkey
+     AND p.paid_date > a.due_date
+     AND p.paid_date <= a.due_date + (SELECT max(day) FROM days)
 ),
-at_day AS (
-    SELECT t.entry_month_start, t.segment_value, t.day,
-           t.amount_due - t.paid_at_due AS unpaid_at_due,
-           least(greatest(coalesce(p.cum_paid, 0) - t.cum_due_prev, 0), t.amount_due)
-               - t.paid_at_due AS recovered
-    FROM targets t
-    ASOF LEFT JOIN pay_day p ON p.lkey = t.lkey AND p.paid_date <= t.target_date
+increments AS (
+    SELECT entry_month_start, segment_value, j0, sum(inc) AS inc
+    FROM (
+        SELECT entry_month_start, segment_value, j0,
+               recovered - coalesce(lag(recovered) OVER (
+                   PARTITION BY lkey, installment_no ORDER BY j0), 0) AS inc
+        FROM steps
+    )
+    GROUP BY ALL
+),
+bases AS (
+    SELECT entry_month_start, segment_value, sum(amount_due - paid_at_due) AS entered_unpaid
+    FROM at_due
+    GROUP BY ALL
 ),
 months AS (
-    SELECT entry_month_start, segment_value, day,
-           sum(unpaid_at_due) AS entered_unpaid,
-           sum(recovered) AS recovered,
-           last_day(entry_month_start) - 1 + day <= $as_of AS mature
-    FROM at_day
-    GROUP BY ALL
+    SELECT b.entry_month_start, b.segment_value, d.day, b.entered_unpaid,
+           coalesce(sum(i.inc), 0) AS recovered,
+           last_day(b.entry_month_start) - 1 + d.day <= $as_of AS mature
+    FROM bases b
+    CROSS JOIN days d
+    LEFT JOIN increments i
+      ON i.entry_month_start = b.entry_month_start
+     AND i.segment_value = b.segment_value
+     AND i.j0 <= d.day
+    GROUP BY b.entry_month_start, b.segment_value, d.day, b.entered_unpaid
 )
 SELECT strftime(entry_month_start, '%Y-%m') AS entry_month, segment_value, day,
        CAST(entered_unpaid AS DECIMAL(18, 2)) AS entered_unpaid,

@@ -158,6 +158,33 @@ def test_funnel_counts_are_channel_performance_counts(
     assert (attempts["per_100_attempts"] == 100).all()
 
 
+def test_ptps_fall_due_at_the_chosen_as_of_in_every_breakdown(
+    sample: duckdb.DuckDBPyConnection,
+) -> None:
+    """Asked for an earlier as-of than the database's, a PTP dated after it is not yet due (nor
+    kept) in the trend, the funnel and the league either, as in channel_performance."""
+    derived = queries.as_of_of(sample)
+    earlier = date(derived.year, derived.month, 1) - timedelta(days=1)
+    earlier = date(earlier.year, earlier.month, 1) - timedelta(days=1)  # two month-ends back
+    period = {"as_of": earlier, "filters": [], "period_start": None, "period_end": earlier}
+    core = queries.run(sample, "channel_performance", **period, window_days=7, by="agency")
+    core = core[core["channel"] != "(no action)"]
+    trend = queries.run(sample, "channel_trend", **period, window_days=7, bucket="")
+    funnel = queries.run(sample, "channel_funnel", **period, bucket="")
+    kept_stage = funnel[funnel["stage"] == "ptp_kept"]
+    league = queries.run(sample, "agency_league", **period, window_days=7, level="agency")
+    by_agency = core[core["agency"] != "(none)"].groupby("agency")[["ptp_due", "ptp_kept"]].sum()
+    for column in ("ptp_due", "ptp_kept"):
+        assert int(trend[column].sum()) == int(core[column].sum()), column
+        assert int(league.set_index("agency")[column].sum()) == int(by_agency[column].sum())
+    assert int(kept_stage["count"].sum()) == int(core["ptp_kept"].sum())
+    # and the early as-of does leave PTPs out that the derived one counts
+    later = queries.run(
+        sample, "channel_performance", **{**period, "as_of": derived}, window_days=7
+    )
+    assert int(later["ptp_due"].sum()) > int(core["ptp_due"].sum())
+
+
 @pytest.mark.parametrize("level", ["agency", "agent"])
 def test_league_conduct_counts_are_compliance_counts(
     con: duckdb.DuckDBPyConnection, level: str

@@ -1,7 +1,6 @@
 -- segment_values: every segment and its values with the number of loans (for filter widgets).
 -- Grain: one row per segment and value. Parameters: none.
-SELECT v.segment, v.value, count(*) AS loans
-FROM loan_segment l
-JOIN segment_values v USING (seg_id)
+SELECT segment, value, CAST(sum(loans) AS BIGINT) AS loans
+FROM segment_values
 GROUP BY ALL
-ORDER BY v.segment, loans DESC, v.value;
+ORDER BY segment, loans DESC, value;

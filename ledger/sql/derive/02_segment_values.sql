@@ -1,10 +1,14 @@
 -- segment_values: the value of every segment for each seg_id, in long form, so that any segment
 -- (extra loan columns included) can be filtered or grouped by with a bound parameter.
+-- loans: the number of loans with that seg_id, so that the filter widgets' counts read this
+-- small table instead of counting loan_segment on every page (0.3 s at 1M loans).
 -- Grain: one row per seg_id and segment.
 CREATE OR REPLACE TABLE segment_values AS
 WITH segs AS (
-    SELECT DISTINCT seg_id, product, region, risk_grade, acquisition_channel, credit_band, extras_key
+    SELECT seg_id, product, region, risk_grade, acquisition_channel, credit_band, extras_key,
+           count(*) AS loans
     FROM loan_segment
+    GROUP BY ALL
 ),
 fixed AS (
     UNPIVOT segs
@@ -14,11 +18,12 @@ fixed AS (
 extra AS (
     SELECT seg_id,
            split_part(kv, '=', 1)                          AS segment,
-           substr(kv, length(split_part(kv, '=', 1)) + 2)  AS value
-    FROM (SELECT seg_id, unnest(string_split(extras_key, chr(31))) AS kv
+           substr(kv, length(split_part(kv, '=', 1)) + 2)  AS value,
+           loans
+    FROM (SELECT seg_id, loans, unnest(string_split(extras_key, chr(31))) AS kv
           FROM segs WHERE extras_key <> '')
 )
-SELECT seg_id, segment, value FROM fixed
+SELECT seg_id, segment, value, loans FROM fixed
 UNION ALL
-SELECT seg_id, segment, value FROM extra
+SELECT seg_id, segment, value, loans FROM extra
 ORDER BY seg_id, segment;

@@ -3,14 +3,35 @@
 -- conduct flags. Grain: one row per action.
 -- PTP kept: payments from the action's day to ptp_date, both inclusive, total at least
 -- ptp_amount - paid_tolerance; only PTPs whose ptp_date is on or before the as-of date are due.
+-- over_connected_day / over_dial_day: a phone or ivr action on a borrower-day (all the
+-- borrower's loans) with more than connected_call_cap right-party phone/ivr contacts / more than
+-- dial_cap phone/ivr actions (METRICS.md §10). A day is either wholly on or before an as-of date
+-- or not, so the flags hold for any as-of the queries choose; a segment filter keeps the
+-- borrower-days with a phone/ivr action on a loan of the segment, counted on all the borrower's
+-- calls that day (the cap protects the borrower, whatever the product).
 CREATE OR REPLACE TABLE action_status AS
 WITH s AS (SELECT * FROM derive_settings),
 acts AS (
-    SELECT a.*, CAST(a.action_at AS DATE) AS action_date, l.lkey, l.seg_id, l.cohort, b.borrower_id
+    SELECT a.*, CAST(a.action_at AS DATE) AS action_date, l.lkey, l.seg_id, l.cohort,
+           g.borrower_id, g.bkey,
+           coalesce(a.outcome IN ('contacted', 'ptp', 'refused', 'paid'), false) AS rpc
     FROM collection_actions a
     JOIN loan_status l USING (loan_id)
-    JOIN loans b USING (loan_id)
+    JOIN loan_segment g ON g.lkey = l.lkey
     WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
+),
+over_cap_days AS (
+    SELECT c.bkey, c.action_date,
+           c.connected > s.connected_call_cap AS over_connected,
+           c.dials > s.dial_cap AS over_dial
+    FROM (
+        SELECT bkey, action_date, count(*) AS dials, count(*) FILTER (WHERE rpc) AS connected
+        FROM acts
+        WHERE channel IN ('phone', 'ivr')
+        GROUP BY ALL
+    ) c
+    CROSS JOIN s
+    WHERE c.connected > s.connected_call_cap OR c.dials > s.dial_cap
 ),
 paid_before AS (
     SELECT a.action_id, coalesce(p.cum_paid, 0) AS cum_paid_before
@@ -29,6 +50,7 @@ SELECT
     a.loan_id,
     a.lkey,
     a.borrower_id,
+    a.bkey,
     a.seg_id,
     a.cohort,
     a.action_at,
@@ -43,7 +65,7 @@ SELECT
     coalesce(a.complaint, false) AS complaint,
     a.contact_target,
     coalesce(ds.state, 'M0') AS bucket,
-    coalesce(a.outcome IN ('contacted', 'ptp', 'refused', 'paid'), false) AS rpc,
+    a.rpc,
     coalesce(a.outcome = 'ptp', false) AS is_ptp,
     coalesce(a.outcome = 'ptp' AND a.ptp_date <= s.as_of, false) AS ptp_due,
     coalesce(
@@ -52,9 +74,12 @@ SELECT
         false) AS ptp_kept,
     NOT (CAST(a.action_at AS TIME) >= s.contact_start AND CAST(a.action_at AS TIME) < s.contact_end)
         AS outside_hours,
-    coalesce(a.contact_target <> 'borrower', false) AS non_borrower_contact
+    coalesce(a.contact_target <> 'borrower', false) AS non_borrower_contact,
+    coalesce(a.channel IN ('phone', 'ivr') AND oc.over_connected, false) AS over_connected_day,
+    coalesce(a.channel IN ('phone', 'ivr') AND oc.over_dial, false) AS over_dial_day
 FROM acts a
 CROSS JOIN s
+LEFT JOIN over_cap_days oc ON oc.bkey = a.bkey AND oc.action_date = a.action_date
 LEFT JOIN day_state ds ON ds.lkey = a.lkey AND ds.d = a.action_date - 1
 LEFT JOIN paid_before pp ON pp.action_id = a.action_id
 LEFT JOIN paid_by_ptp_date pb ON pb.action_id = a.action_id;

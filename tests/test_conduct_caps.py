@@ -1,0 +1,114 @@
+"""The conduct caps count a borrower's calls over all their loans, whatever segment is filtered.
+
+One borrower with two loans of different products gets four phone calls about one loan and three
+about the other on the same day: seven dials, over the dial cap of six. Filtering to either
+product must still show that borrower-day (README: "Conduct caps and segment filters"), in the
+compliance counts, the agency league and the drill-down; a day under the cap never shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+import queries
+from ledger.importer import import_paths
+
+AS_OF = date(2024, 3, 31)
+LOANS = (
+    (
+        "loan_id,borrower_id,disbursed_date,principal,term_months,product,region,risk_grade,"
+        "acquisition_channel,closed_date,close_reason\n"
+    )
+    + """L1,B1,2024-01-10,1000.00,2,cash_loan,Guangdong,A,app_store,,
+L2,B1,2024-01-10,1000.00,2,card,Guangdong,A,app_store,,
+L3,B2,2024-01-10,1000.00,2,card,Guangdong,A,app_store,,
+"""
+)
+INSTALLMENTS = """loan_id,installment_no,due_date,principal_due,interest_due,fee_due
+L1,1,2024-02-10,500.00,10.00,0.00
+L1,2,2024-03-10,500.00,10.00,0.00
+L2,1,2024-02-10,500.00,10.00,0.00
+L2,2,2024-03-10,500.00,10.00,0.00
+L3,1,2024-02-10,500.00,10.00,0.00
+L3,2,2024-03-10,500.00,10.00,0.00
+"""
+REPAYMENTS = """payment_id,loan_id,paid_date,amount
+P1,L1,2024-03-20,510.00
+"""
+HEADER = (
+    "action_id,loan_id,action_at,channel,agency,outcome,ptp_amount,ptp_date,cost,complaint,"
+    "contact_target\n"
+)
+
+
+def _actions() -> str:
+    rows = []
+    # B1 on 2024-02-20: 4 calls about L1 (cash_loan) and 3 about L2 (card): 7 dials > 6
+    for i in range(4):
+        rows.append(
+            f"A1{i},L1,2024-02-20 1{i}:00:00,phone,速达信息,no_answer,,,1.00,false,borrower"
+        )
+    for i in range(3):
+        rows.append(f"A2{i},L2,2024-02-20 1{i}:30:00,phone,,no_answer,,,1.00,false,borrower")
+    # B2 on the same day: 6 dials, not over the cap
+    for i in range(6):
+        rows.append(f"A3{i},L3,2024-02-20 1{i}:00:00,phone,,no_answer,,,1.00,false,borrower")
+    return HEADER + "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    src = tmp_path_factory.mktemp("caps_src")
+    for name, text in {
+        "loans.csv": LOANS,
+        "installments.csv": INSTALLMENTS,
+        "repayments.csv": REPAYMENTS,
+        "collection_actions.csv": _actions(),
+    }.items():
+        (src / name).write_text(text, encoding="utf-8")
+    db = tmp_path_factory.mktemp("caps_db") / "ledger.duckdb"
+    report = import_paths([src], db, as_of=AS_OF)
+    assert not report.rejects
+    connection = duckdb.connect(str(db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def _rule(frame: object, rule: str) -> int:
+    rows = frame[frame.rule == rule]  # type: ignore[index, attr-defined]
+    return int(rows["count"].sum())
+
+
+@pytest.mark.parametrize(
+    ("filters", "days"),
+    [((), 1), (("product=cash_loan",), 1), (("product=card",), 1)],
+)
+def test_over_dial_cap_day_shows_under_any_product_filter(
+    con: duckdb.DuckDBPyConnection, filters: tuple[str, ...], days: int
+) -> None:
+    frame = queries.run(con, "compliance", as_of=AS_OF, filters=list(filters))
+    assert _rule(frame, "over_dial_cap_borrower_days") == days
+
+
+def test_cap_day_counts_once_per_agency_that_called(con: duckdb.DuckDBPyConnection) -> None:
+    frame = queries.run(con, "compliance", as_of=AS_OF, by="agency")
+    per_agency = frame[frame.rule == "over_dial_cap_borrower_days"].set_index("agency")["count"]
+    # the agency made 4 of the 7 calls; in-house ('(none)') made the other 3: once each
+    assert per_agency.to_dict() == {"(none)": 1, "速达信息": 1}
+    league = queries.run(con, "agency_league", as_of=AS_OF, level="agency")
+    assert league.set_index("agency")["over_dial_cap_borrower_days"].to_dict() == {"速达信息": 1}
+
+
+def test_drill_down_shows_the_days_calls_with_the_borrower_days_total(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = queries.run(
+        con, "conduct_actions", as_of=AS_OF, rule="over_dial_cap", filters=["product=card"]
+    )
+    # the card loan's three calls, each with the borrower-day's seven dials
+    assert sorted(rows.action_id) == ["A20", "A21", "A22"]
+    assert set(rows.borrower_day_dials) == {7}
+    assert set(rows.rows_total) == {3}
