@@ -10,49 +10,28 @@ WITH groups AS (
     UNION ALL
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
-entries AS (
-    SELECT i.lkey, i.installment_no, i.due_date, i.amount_due, i.cum_due_prev,
-           g.segment_value,
-           month_key(i.due_date + 1) AS entry_month,
-           CAST(least($max_day::INTEGER, $as_of::DATE - i.due_date) AS INTEGER) AS max_j
-    FROM installment_status i
+kept AS (SELECT seg_id FROM seg_filter($filters)),
+bases AS (
+    -- entries and steps come derived (48_collection_entry): no lookups here
+    SELECT month_key(e.due_date + 1) AS entry_month, g.segment_value,
+           CAST(least($max_day::INTEGER, $as_of::DATE - e.due_date) AS INTEGER) AS max_j,
+           sum(e.amount_due - e.paid_at_due) AS base
+    FROM collection_entry e
     JOIN groups g USING (seg_id)
-    WHERE i.due_date < $as_of
-      AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date)
-      AND (i.end_day IS NULL OR i.end_day > i.due_date)
-      AND i.seg_id IN (SELECT seg_id FROM seg_filter($filters))
-),
-at_due AS (
-    SELECT e.*,
-           least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due) AS paid_at_due
-    FROM entries e
-    ASOF LEFT JOIN pay_day p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
-),
-steps AS (
-    SELECT a.entry_month, a.segment_value, a.max_j, a.lkey, a.installment_no,
-           CAST(p.paid_date - a.due_date AS INTEGER) AS j0,
-           least(greatest(p.cum_paid - a.cum_due_prev, 0), a.amount_due) - a.paid_at_due AS recovered
-    FROM at_due a
-    JOIN pay_day p
-      ON p.lkey = a.lkey
-     AND p.paid_date > a.due_date
-     AND p.paid_date <= a.due_date + a.max_j
-),
-increments AS (
-    -- recovered is cumulative per entry; its increase on each payment day, summed per day j0
-    -- before the join with the days (which would otherwise multiply every entry by $max_day)
-    SELECT entry_month, segment_value, max_j, j0, sum(inc) AS inc
-    FROM (
-        SELECT entry_month, segment_value, max_j, j0,
-               recovered - coalesce(lag(recovered) OVER (
-                   PARTITION BY lkey, installment_no ORDER BY j0), 0) AS inc
-        FROM steps
-    )
+    WHERE e.due_date < $as_of
+      AND e.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
-bases AS (
-    SELECT entry_month, segment_value, max_j, sum(amount_due - paid_at_due) AS base
-    FROM at_due
+increments AS (
+    -- summed per day j0 before the join with the days (which multiplies rows by $max_day)
+    SELECT month_key(s.due_date + 1) AS entry_month, g.segment_value,
+           CAST(least($max_day::INTEGER, $as_of::DATE - s.due_date) AS INTEGER) AS max_j,
+           s.j0, sum(s.inc) AS inc
+    FROM collection_recovery_step s
+    JOIN groups g USING (seg_id)
+    WHERE s.due_date < $as_of
+      AND s.j0 <= least($max_day::INTEGER, $as_of::DATE - s.due_date)
+      AND s.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 days AS (SELECT unnest(range(1, $max_day::INTEGER + 1)) AS day),

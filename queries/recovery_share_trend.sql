@@ -13,48 +13,27 @@ WITH groups AS (
     UNION ALL
     SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
 ),
-entries AS (
-    SELECT i.lkey, i.installment_no, i.due_date, i.amount_due, i.cum_due_prev, g.segment_value,
-           CAST(date_trunc('month', i.due_date + 1) AS DATE) AS entry_month_start
-    FROM installment_status i
-    JOIN groups g USING (seg_id)
-    WHERE i.due_date < $as_of
-      AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date)
-      AND (i.end_day IS NULL OR i.end_day > i.due_date)
-      AND i.seg_id IN (SELECT seg_id FROM seg_filter($filters))
-),
-at_due AS (
-    SELECT e.*,
-           least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due) AS paid_at_due
-    FROM entries e
-    ASOF LEFT JOIN pay_day p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
-),
+kept AS (SELECT seg_id FROM seg_filter($filters)),
 days AS (SELECT unnest($days::INTEGER[]) AS day),
-steps AS (
-    -- recovered by each payment day up to the longest j: cumulative per entry, so its increase
-    -- on each payment day summed over the days j0 <= j is what was recovered by day j
-    SELECT a.entry_month_start, a.segment_value, a.lkey, a.installment_no,
-           CAST(p.paid_date - a.due_date AS INTEGER) AS j0,
-           least(greatest(p.cum_paid - a.cum_due_prev, 0), a.amount_due) - a.paid_at_due AS recovered
-    FROM at_due a
-    JOIN pay_day p
-      ON p.lkey = a.lkey
-     AND p.paid_date > a.due_date
-     AND p.paid_date <= a.due_date + (SELECT max(day) FROM days)
-),
-increments AS (
-    SELECT entry_month_start, segment_value, j0, sum(inc) AS inc
-    FROM (
-        SELECT entry_month_start, segment_value, j0,
-               recovered - coalesce(lag(recovered) OVER (
-                   PARTITION BY lkey, installment_no ORDER BY j0), 0) AS inc
-        FROM steps
-    )
+bases AS (
+    -- entries and their recovery steps come derived (48_collection_entry)
+    SELECT CAST(date_trunc('month', e.due_date + 1) AS DATE) AS entry_month_start,
+           g.segment_value, sum(e.amount_due - e.paid_at_due) AS entered_unpaid
+    FROM collection_entry e
+    JOIN groups g USING (seg_id)
+    WHERE e.due_date < $as_of
+      AND e.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
-bases AS (
-    SELECT entry_month_start, segment_value, sum(amount_due - paid_at_due) AS entered_unpaid
-    FROM at_due
+increments AS (
+    -- recovered by day j = the increments of days j0 <= j, summed per month and j0 first
+    SELECT CAST(date_trunc('month', s.due_date + 1) AS DATE) AS entry_month_start,
+           g.segment_value, s.j0, sum(s.inc) AS inc
+    FROM collection_recovery_step s
+    JOIN groups g USING (seg_id)
+    WHERE s.due_date < $as_of
+      AND s.j0 <= (SELECT max(day) FROM days)
+      AND s.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 months AS (
