@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -63,3 +64,13 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "ledger.duckdb"
     import_paths([REPO / "sample_data" / "small"], path)
     return path
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _release_the_app_connections() -> Iterator[None]:
+    """After each module, close the read-only connections the app opened in this process
+    (tests/app_support.py), so that later tests may open the same files with other settings."""
+    yield
+    from tests.app_support import release_the_app_connections
+
+    release_the_app_connections()

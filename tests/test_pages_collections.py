@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.golden import REPO
+from tests.app_support import assert_clean, charts, open_page
 
 PAGES = {
     "pages/channels.py": ("催收渠道", "Channels"),
@@ -27,30 +27,9 @@ PAGES = {
 NOTHING = {"f_risk_grade": "A", "f_credit_band": "0450-0499"}
 
 
-def open_page(db: Path, page: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The app on `db`, switched to `page`, with URL query parameters `params`."""
-    monkeypatch.setenv("LEDGER_DB", str(db))
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=180)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def texts(at: AppTest) -> str:
     parts = [str(x.value) for x in (*at.info, *at.caption, *at.markdown, *at.subheader)]
     return " ".join(parts)
-
-
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

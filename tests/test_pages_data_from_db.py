@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from charts.i18n import t
 from ledger.importer import import_paths
+from tests.app_support import release_the_app_connections
 from tests.golden import REPO, golden_dir
 from tests.import_support import RAW_TABLES, snapshot, table_rows
 from tests.pg_support import GOLDEN_MAPPING, free_port, load_golden, require_pg_bin, server
@@ -33,22 +34,6 @@ USER = "page_reader"
 DBNAME = "lender_page"
 AS_OF = date(2024, 9, 30)
 URL_KEY, PASSWORD_KEY = "dp_db_url", "dp_db_password"
-
-
-def release_the_app_connections() -> None:
-    """The app keeps read-only DuckDB connections open in this process (ui.data); close them,
-    so that the test may open the same files with other settings."""
-    from ui import data
-
-    for _, con in data._OPEN.values():
-        con.close()
-    data._OPEN.clear()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _release_the_app_connection() -> Iterator[None]:
-    yield
-    release_the_app_connections()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from charts.i18n import t
 from ledger.importer import import_paths
-from tests.golden import REPO, golden_dir
+from tests.app_support import assert_clean, charts, open_page
+from tests.golden import golden_dir
 
 TITLES = {
     "pages/roll_rates.py": ("滚动率", "Roll rates"),
@@ -57,35 +58,6 @@ def messy_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _release_the_app_connection() -> None:
-    """The app keeps its read-only DuckDB connections open in this process (ui.data); close
-    them afterwards, so later tests may open the same files with other settings."""
-    yield
-    from ui import data
-
-    for _, con in data._OPEN.values():
-        con.close()
-    data._OPEN.clear()
-
-
-def open_page(db: Path, page: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The app on `db`, switched to `page`, with URL query parameters `params`."""
-    monkeypatch.setenv("LEDGER_DB", str(db))
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def texts(elements) -> str:
     return " ".join(str(e.value) for e in elements)
 
@@ -94,10 +66,6 @@ def url_param(at: AppTest, key: str) -> str | None:
     """A query parameter's value as the app set it (one value; lists from bound widgets)."""
     value = at.query_params.get(key)
     return value[0] if isinstance(value, list) else value
-
-
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 # ------------------------------------------------------------------ every page, both languages

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.golden import REPO
+from tests.app_support import assert_clean, charts, open_page
 
 PAGES = ("pages/overview.py", "pages/trends.py", "pages/early_warning.py", "pages/vintage.py")
 TITLES = {
@@ -23,41 +23,8 @@ TITLES = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _release_the_app_connection() -> None:
-    """The app keeps its read-only DuckDB connections open in this process (ui.data); close
-    them afterwards, so later tests may open the same files with other settings."""
-    yield
-    from ui import data
-
-    for _, con in data._OPEN.values():
-        con.close()
-    data._OPEN.clear()
-
-
-def open_page(db: Path, page: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    """The app on `db`, switched to `page`, with URL query parameters `params`."""
-    monkeypatch.setenv("LEDGER_DB", str(db))
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def infos(at: AppTest) -> str:
     return " ".join(str(i.value) for i in at.info)
-
-
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
