@@ -430,6 +430,10 @@ class Reference:
             ),
             key=lambda a: (as_datetime(a["action_at"]), str(a.get("action_id"))),
         )
+        # Whose calls decide whether a borrower-day is over a conduct cap: the whole ledger's
+        # (README, "Conduct caps and segment filters"). A reference of part of a ledger (a
+        # segment) sets this to the whole ledger's reference.
+        self.cap_source: Reference = self
 
     # ---- derivation tables -----------------------------------------------------------------
     def installment_status(self) -> dict[tuple[str, int], dict[str, Any]]:
@@ -868,6 +872,21 @@ class Reference:
         return out
 
     # ---- §10 conduct ---------------------------------------------------------------------------
+    def borrower_day_calls(
+        self,
+    ) -> tuple[dict[tuple[Any, date], int], dict[tuple[Any, date], int]]:
+        """Phone/ivr dials and right-party contacts per (borrower, day), over all actions."""
+        dials: dict[tuple[Any, date], int] = defaultdict(int)
+        connected: dict[tuple[Any, date], int] = defaultdict(int)
+        for a in self.actions:
+            if a["channel"] in CALL_CHANNELS:
+                at = as_datetime(a["action_at"])
+                borrower_day = (self.loans[str(a["loan_id"])].borrower_id, at.date())
+                dials[borrower_day] += 1
+                if a.get("outcome") in RPC_OUTCOMES:
+                    connected[borrower_day] += 1
+        return dials, connected
+
     def compliance(self, start: date | None = None, end: date | None = None) -> dict[str, int]:
         actions = [
             a
@@ -875,15 +894,12 @@ class Reference:
             if not (start and as_datetime(a["action_at"]).date() < start)
             and not (end and as_datetime(a["action_at"]).date() > end)
         ]
-        dials: dict[tuple[Any, date], int] = defaultdict(int)
-        connected: dict[tuple[Any, date], int] = defaultdict(int)
-        for a in actions:
-            if a["channel"] in CALL_CHANNELS:
-                at = as_datetime(a["action_at"])
-                borrower_day = (self.loans[str(a["loan_id"])].borrower_id, at.date())
-                dials[borrower_day] += 1
-                if a.get("outcome") in RPC_OUTCOMES:
-                    connected[borrower_day] += 1
+        dials, connected = self.cap_source.borrower_day_calls()
+        call_days = {
+            (self.loans[str(a["loan_id"])].borrower_id, as_datetime(a["action_at"]).date())
+            for a in actions
+            if a["channel"] in CALL_CHANNELS
+        }
         return {
             "actions": len(actions),
             "outside_hours": sum(
@@ -894,9 +910,11 @@ class Reference:
                 )
             ),
             "over_connected_cap_borrower_days": sum(
-                1 for n in connected.values() if n > self.s.connected_call_cap
+                1 for day in call_days if connected[day] > self.s.connected_call_cap
             ),
-            "over_dial_cap_borrower_days": sum(1 for n in dials.values() if n > self.s.dial_cap),
+            "over_dial_cap_borrower_days": sum(
+                1 for day in call_days if dials[day] > self.s.dial_cap
+            ),
             "non_borrower_contacts": sum(
                 1
                 for a in actions
