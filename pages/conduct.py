@@ -85,15 +85,14 @@ st.subheader(t("cd_trend_title", lang), help=metric_definition("compliance", lan
 monthly = data.metric("compliance", **period, by="month")
 tables.chart(cc.conduct_trend_figure(monthly, lang), monthly, "compliance", view, "cd_trend")
 
-st.subheader(t("cd_complaints_title", lang), help=metric_definition("channel_trend", lang))
-window = int(s["attribution_window_days"])
-by_channel = data.metric("channel_trend", **period, window_days=window, bucket="")
+st.subheader(t("cd_complaints_title", lang), help=metric_definition("complaints_trend", lang))
+by_channel = data.metric("complaints_trend", **period)
 min_attempts = 500
 st.caption(t("cd_complaints_hint", lang).format(n=min_attempts))
 tables.chart(
     cc.trend_figure(by_channel, "complaints_per_10k", lang, min_attempts),
     by_channel,
-    "channel_trend",
+    "complaints_trend",
     view,
     "cd_complaints",
 )

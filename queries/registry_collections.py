@@ -76,6 +76,17 @@ EXTRA_METRICS: tuple[Metric, ...] = (
         (*PERIOD, WINDOW, BUCKET),
     ),
     Metric(
+        "complaints_trend",
+        "投诉趋势",
+        "Complaints trend",
+        "per 10k",
+        "Complaints per 10,000 attempts, by month of the action and channel, for actions in the "
+        "period (every bucket).",
+        "期间内催收按催收月份和渠道统计的每万次催收投诉数（全部逾期阶段）。",
+        ("month", "channel", "attempts", "complaints", "complaints_per_10k"),
+        PERIOD,
+    ),
+    Metric(
         "channel_cure",
         "渠道出催率",
         "Cure after a channel's action",

@@ -29,6 +29,7 @@ GOLDEN_AS_OF = date.fromisoformat(EXPECTED["as_of"])
 TOL = 1e-6
 NOTHING = ["product=__no_such_product__"]
 NEW_METRICS = (
+    "complaints_trend",
     "channel_funnel",
     "channel_trend",
     "channel_cure",
@@ -135,6 +136,23 @@ def test_channel_trend_months_add_up_to_channel_performance(
             a, b = summed.loc[channel, column], core.loc[channel, column]
             both_missing = pd.isna(a) and pd.isna(b)
             assert both_missing or abs(float(a) - float(b)) < 0.005, (channel, column, a, b)
+
+
+def test_complaints_trend_is_channel_trends_attempts_and_complaints(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The conduct page's light complaints trend counts what channel_trend counts."""
+    period = page_period(con)
+    light = queries.run(con, "complaints_trend", **period)
+    full = queries.run(con, "channel_trend", **period, window_days=7, bucket="")
+    full = full[full["attempts"].notna() & (full["attempts"] > 0)]
+    key = ["month", "channel"]
+    got = light.set_index(key)[["attempts", "complaints"]].astype(int).sort_index()
+    want = full.set_index(key)[["attempts", "complaints"]].astype(int).sort_index()
+    assert len(got) > 0
+    pd.testing.assert_frame_equal(got, want)
+    rate = light["complaints"] * 10000.0 / light["attempts"]
+    assert ((light["complaints_per_10k"] - rate).abs() < 1e-9).all()
 
 
 @pytest.mark.parametrize("bucket", ["", "M2"])
