@@ -138,6 +138,30 @@ def test_channel_trend_months_add_up_to_channel_performance(
             assert both_missing or abs(float(a) - float(b)) < 0.005, (channel, column, a, b)
 
 
+def test_months_add_up_to_the_period(con: duckdb.DuckDBPyConnection) -> None:
+    """Split by month, every compliance rule and every additive channel figure adds up to the
+    period's (an action, a payment and a borrower-day each fall in one month); month labels are
+    YYYY-MM."""
+    period = page_period(con)
+    overall = queries.run(con, "compliance", **period).set_index("rule")["count"]
+    monthly = queries.run(con, "compliance", **period, by="month")
+    assert monthly["month"].str.fullmatch(r"\d{4}-\d{2}").all()
+    summed = monthly.groupby("rule")["count"].sum()
+    for rule, count in overall.items():
+        assert int(summed.get(rule, 0)) == int(count), rule
+    core = queries.run(con, "channel_performance", **period, window_days=7).set_index("channel")
+    split = queries.run(con, "channel_performance", **period, window_days=7, by="month")
+    assert split["month"].str.fullmatch(r"\d{4}-\d{2}").all()
+    per_channel = split.groupby("channel")[list(ADDITIVE)].sum(min_count=1)
+    for channel in core.index:
+        for column in ADDITIVE:
+            a, b = per_channel.loc[channel, column], core.loc[channel, column]
+            assert (pd.isna(a) and pd.isna(b)) or abs(float(a) - float(b)) < 0.005, (
+                channel,
+                column,
+            )
+
+
 def test_complaints_trend_is_channel_trends_attempts_and_complaints(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
