@@ -185,8 +185,17 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+    from ledger.derive import derivation_current
     from queries.export import export_metric
 
+    con = connect(db, read_only=True)
+    current = derivation_current(con)
+    con.close()
+    if not current:  # built by an older version of this code: derive it again, as the app does
+        from ledger.importer import rederive
+
+        print(f"{db}: derived by an older version; deriving it again first", file=sys.stderr)
+        rederive(db)
     con = connect(db, read_only=True)
     try:
         export_metric(

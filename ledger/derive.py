@@ -8,8 +8,10 @@ drill-downs), never the import's staging tables.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,24 @@ DERIVE_DIR = Path(__file__).with_name("sql") / "derive"
 
 def derive_files() -> list[Path]:
     return sorted(DERIVE_DIR.glob("*.sql"))
+
+
+@cache
+def derivation_version() -> str:
+    """A hash of the derivation's SQL files (names and contents): it changes with the code."""
+    digest = hashlib.sha256()
+    for path in derive_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def derivation_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the derived tables in `con` were built by this code's derivation."""
+    try:
+        row = con.execute("SELECT version FROM derive_version").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] == derivation_version()
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -58,6 +78,7 @@ def derive(
         "max_segment_values": settings.max_segment_values,
         "vintage_thresholds": list(settings.vintage_thresholds),
         "as_of": chosen,
+        "derive_version": derivation_version(),
     }
     files = derive_files()
     for number, path in enumerate(files):

@@ -431,6 +431,49 @@ def import_paths(
     return report
 
 
+def rederive(
+    db_path: str | Path | None = None,
+    progress: Progress | None = None,
+    settings: Settings | None = None,
+) -> date:
+    """Derive a database again from its raw tables, for the as-of date it was derived for, with
+    this code's derivation (for a database built by an older version). All or nothing, like an
+    import: a copy is derived beside the file and swapped in; returns the as-of date."""
+    from ledger.derive import derive
+
+    db = Path(db_path) if db_path is not None else DEFAULT_DB
+    prog = _Progress(progress, 0)
+    prog.report(0.0, "starting")
+    with store.import_lock(db):
+        _cleanup(store.remove_stale(db))
+        _fold_wal(db)
+        building = store.building_path(db)
+        _cleanup([building, building.with_name(building.name + ".wal")])
+        con: duckdb.DuckDBPyConnection | None = None
+        try:
+            shutil.copyfile(db, building)
+            con = connect(building)
+            row = con.execute("SELECT as_of FROM derive_settings").fetchone()
+            if row is None:
+                raise refuse(db, None, "the database was never derived", "a ledger database")
+
+            def derive_progress(step: str, done: int, total: int) -> None:
+                prog.report(0.05 + 0.9 * done / max(total, 1), f"deriving: {step}")
+
+            as_of = derive(con, settings, row[0], progress=derive_progress)
+            con.close()
+            con = None
+            store.swap_in(building, db)
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
+            _cleanup([building, building.with_name(building.name + ".wal")])
+            raise
+    prog.report(1.0, "done")
+    return as_of
+
+
 def _run(
     con: duckdb.DuckDBPyConnection,
     db: Path,

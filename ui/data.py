@@ -6,6 +6,7 @@ so an import (which swaps in a new file atomically) is noticed on the next rerun
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -93,3 +94,15 @@ def lookup(name: str, **params: Any) -> pd.DataFrame:
 
 def database_ready() -> bool:
     return db_path().is_file()
+
+
+@functools.lru_cache(maxsize=8)
+def _derivation_current(path: str, stamp: int) -> bool:
+    from ledger.derive import derivation_current
+
+    return derivation_current(_connection(path, stamp).cursor())
+
+
+def derivation_current() -> bool:
+    """Whether the database's derived tables come from this code (checked once per file)."""
+    return _derivation_current(str(db_path()), db_stamp())
