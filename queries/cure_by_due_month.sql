@@ -5,11 +5,7 @@
 -- mature = all the month's entered amount is observed, so the rate is final.
 -- Grain: one row per due month (YYYY-MM), segment value and j, for every due month with entries.
 -- Parameters: $as_of, $filters, $by, $cure_days (list of j).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 entered AS (
     SELECT month_key(i.due_date) AS due_month, g.segment_value, i.due_date,
            i.amount_due, i.paid_off_date

@@ -3,11 +3,7 @@
 -- each j in $cure_days; only installments with due_date + j on or before the as-of date count.
 -- Grain: one row per due month, segment value and j.
 -- Parameters: $as_of, $filters, $by, $cure_days (list of days).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 entered AS (
     SELECT month_key(i.due_date) AS due_month, g.segment_value, i.due_date,
            i.amount_due, i.paid_off_date

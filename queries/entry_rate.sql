@@ -3,11 +3,7 @@
 -- of the due date, by amount and by count.
 -- Grain: one row per due month (YYYY-MM), segment value and basis.
 -- Parameters: $as_of, $filters, $by.
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 due AS (
     SELECT month_key(i.due_date) AS due_month, g.segment_value, i.amount_due,
            (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date) AS entered

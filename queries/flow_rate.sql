@@ -3,11 +3,7 @@
 -- during month t. The aggregate ratio practitioners use: it can exceed 1. NULL when the
 -- denominator is 0. Grain: one row per month pair, segment value and step.
 -- Parameters: $as_of, $filters, $by.
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 kept AS (
     SELECT seg_id FROM seg_filter($filters)
 ),

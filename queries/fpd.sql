@@ -3,11 +3,7 @@
 -- first due date + N; loans closed (or written off) by the first due date count as good.
 -- Grain: one row per cohort (YYYY-MM), segment value and threshold N.
 -- Parameters: $as_of, $filters, $by, $thresholds (list of N).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 loans_in AS (
     SELECT strftime(l.cohort, '%Y-%m') AS cohort, g.segment_value, t.threshold,
            (coalesce(l.close_day, l.wo_date) IS NULL

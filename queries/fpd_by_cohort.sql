@@ -5,11 +5,7 @@
 -- may still change and the page shows it as such.
 -- Grain: one row per cohort (YYYY-MM), segment value and threshold N, for every cohort up to the
 -- as-of date. Parameters: $as_of, $filters, $by, $thresholds (list of N).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 loans_in AS (
     SELECT strftime(l.cohort, '%Y-%m') AS cohort, g.segment_value, t.threshold,
            l.first_due_date + t.threshold <= $as_of AS observed,

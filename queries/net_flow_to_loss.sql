@@ -3,11 +3,7 @@
 -- diagonal C->M1->...->M6->WO that ends at t (the ratios telescope), so it reads as "of a
 -- current balance, the share that flows all the way to write-off". NULL without a denominator.
 -- Grain: one row per month-end t and segment value. Parameters: $as_of, $filters, $by.
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 kept AS (SELECT seg_id FROM seg_filter($filters)),
 months AS (
     SELECT DISTINCT m.month_end, g.segment_value

@@ -3,11 +3,7 @@
 -- Grain: one row per month-end, segment value, threshold and basis.
 -- Parameters: $as_of, $filters ('segment=value' list), $thresholds (list of N), $by (segment to
 -- split by; '' for the whole book, segment_value 'all').
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 book AS (
     SELECT m.month_end, g.segment_value, m.dpd, m.loans, m.outstanding_principal
     FROM mart_month_state m

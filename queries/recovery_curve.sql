@@ -5,11 +5,7 @@
 -- as-of date: unobserved days are left out, never counted as zero.
 -- Grain: one row per entry month (YYYY-MM), segment value and day.
 -- Parameters: $as_of, $filters, $by, $max_day.
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 kept AS (SELECT seg_id FROM seg_filter($filters)),
 bases AS (
     -- entries and steps come derived (48_collection_entry): no lookups here

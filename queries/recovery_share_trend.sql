@@ -8,11 +8,7 @@
 -- immature and its rate and recovered amount are NULL — never a partial figure or zero.
 -- Grain: one row per entry month (YYYY-MM), segment value and j.
 -- Parameters: $as_of, $filters, $by, $days.
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 kept AS (SELECT seg_id FROM seg_filter($filters)),
 days AS (SELECT unnest($days::INTEGER[]) AS day),
 bases AS (

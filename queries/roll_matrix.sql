@@ -4,11 +4,7 @@
 -- Grain: one row per month pair, segment value, basis, from_state and to_state (cells that are
 -- empty are absent). Parameters: $as_of, $filters, $by, $cohorts (disbursement months as the
 -- first day of the month; empty list = every cohort).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 cells AS (
     SELECT r.to_month_end, g.segment_value, r.from_state, r.to_state,
            sum(r.loans) AS loans, sum(r.from_outstanding_principal) AS balance

@@ -3,11 +3,7 @@
 -- Only MOBs whose month-end is on or before the as-of date exist.
 -- Grain: one row per cohort (YYYY-MM), segment value, MOB and basis.
 -- Parameters: $as_of, $filters, $by, $threshold (one of the precomputed vintage_thresholds).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 v AS (
     SELECT m.*, g.segment_value
     FROM mart_vintage m

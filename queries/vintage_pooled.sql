@@ -7,11 +7,7 @@
 -- Grain: one row per segment value, MOB and basis ('count' | 'principal').
 -- Parameters: $as_of, $filters, $by, $threshold (one of derive_settings.vintage_thresholds; any
 -- other returns no rows), $period_start (first cohort; NULL = all), $max_mob (the horizon).
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 v AS (
     SELECT m.*, g.segment_value
     FROM mart_vintage m

@@ -2,11 +2,7 @@
 -- principal (on the day before write-off) up to that month-end / the cohort's principal.
 -- Grain: one row per cohort (YYYY-MM), segment value and MOB.
 -- Parameters: $as_of, $filters, $by.
-WITH groups AS (
-    SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = $by
-    UNION ALL
-    SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE $by = ''
-),
+WITH groups AS (SELECT * FROM seg_groups($by)),
 v AS (
     SELECT m.*, g.segment_value
     FROM mart_vintage m
