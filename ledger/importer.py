@@ -27,7 +27,7 @@ import json
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -372,6 +372,28 @@ def _cleanup(paths: list[Path]) -> None:
                 p.unlink()
 
 
+@contextlib.contextmanager
+def _built_beside(db: Path) -> Iterator[Path]:
+    """Under the import lock: a fresh path beside `db` to build the new database in, swapped in
+    when the block ends, removed when it fails (the database is then unchanged). The block must
+    close its connections to the path before it ends."""
+    with store.import_lock(db):
+        store.pause_point("locked")
+        _cleanup(store.remove_stale(db))
+        _fold_wal(db)
+        building = store.building_path(db)
+        wal = building.with_name(building.name + ".wal")
+        _cleanup([building, wal])
+        try:
+            yield building
+            store.pause_point("closed")
+            store.swap_in(building, db)
+            store.pause_point("replaced")
+        except BaseException:
+            _cleanup([building, wal])
+            raise
+
+
 def import_paths(
     paths: list[str | Path] | tuple[str | Path, ...],
     db_path: str | Path | None = None,
@@ -398,13 +420,9 @@ def import_paths(
     skipped = [{"file": f, "why": why} for f, why in skipped_files]
     prog = _Progress(progress, sum(_size(f.path) for f in found))
     prog.report(0.0, "starting")
-    with store.import_lock(db):
-        store.pause_point("locked")
-        _cleanup(store.remove_stale(db))
-        _fold_wal(db)
-        building = store.building_path(db)
+    with _built_beside(db) as building:
         tmpdir = building.with_name(building.name + ".tmp")
-        _cleanup([building, building.with_name(building.name + ".wal"), tmpdir])
+        _cleanup([tmpdir])
         tmpdir.mkdir(parents=True)
         con: duckdb.DuckDBPyConnection | None = None
         try:
@@ -415,16 +433,10 @@ def import_paths(
             )
             con.close()
             con = None
-            store.pause_point("closed")
-            store.swap_in(building, db)
-            store.pause_point("replaced")
-        except BaseException:
+        finally:
             if con is not None:
                 with contextlib.suppress(Exception):
                     con.close()
-            _cleanup([building, building.with_name(building.name + ".wal")])
-            raise
-        finally:
             _cleanup([tmpdir])
     report.seconds = time.monotonic() - t0
     prog.report(1.0, "done")
@@ -444,15 +456,10 @@ def rederive(
     db = Path(db_path) if db_path is not None else DEFAULT_DB
     prog = _Progress(progress, 0)
     prog.report(0.0, "starting")
-    with store.import_lock(db):
-        _cleanup(store.remove_stale(db))
-        _fold_wal(db)
-        building = store.building_path(db)
-        _cleanup([building, building.with_name(building.name + ".wal")])
-        con: duckdb.DuckDBPyConnection | None = None
+    with _built_beside(db) as building:
+        shutil.copyfile(db, building)
+        con = connect(building)
         try:
-            shutil.copyfile(db, building)
-            con = connect(building)
             row = con.execute("SELECT as_of FROM derive_settings").fetchone()
             if row is None:
                 raise refuse(db, None, "the database was never derived", "a ledger database")
@@ -461,15 +468,8 @@ def rederive(
                 prog.report(0.05 + 0.9 * done / max(total, 1), f"deriving: {step}")
 
             as_of = derive(con, settings, row[0], progress=derive_progress)
+        finally:
             con.close()
-            con = None
-            store.swap_in(building, db)
-        except BaseException:
-            if con is not None:
-                with contextlib.suppress(Exception):
-                    con.close()
-            _cleanup([building, building.with_name(building.name + ".wal")])
-            raise
     prog.report(1.0, "done")
     return as_of
 

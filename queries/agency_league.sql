@@ -23,7 +23,7 @@ unit_acts AS (
            ptp_due AND ptp_date <= $as_of AS ptp_due,
            ptp_kept AND ptp_date <= $as_of AS ptp_kept,
            non_borrower_contact, over_connected_day, over_dial_day,
-           CAST(bkey AS BIGINT) * 100000 + (action_date - DATE '1970-01-01') AS borrower_day,
+           bkey, action_date,
            CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit
     FROM action_status
     WHERE action_date <= $as_of
@@ -67,7 +67,7 @@ cap_days AS (
            count(*) FILTER (WHERE over_connected) AS over_connected_cap_borrower_days,
            count(*) FILTER (WHERE over_dial) AS over_dial_cap_borrower_days
     FROM (
-        SELECT DISTINCT unit, borrower_day,
+        SELECT DISTINCT unit, bkey, action_date,
                over_connected_day AS over_connected, over_dial_day AS over_dial
         FROM unit_acts
         WHERE over_connected_day OR over_dial_day

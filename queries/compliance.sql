@@ -18,8 +18,7 @@ WITH acts AS (
                  ELSE '' END AS group_text,
         CASE WHEN $by = 'month' THEN month_key(action_date) END AS group_month,
         outside_hours, non_borrower_contact, complaint, over_connected_day, over_dial_day,
-        -- one number per borrower-day, for counting distinct days over a cap
-        CAST(bkey AS BIGINT) * 100000 + (action_date - DATE '1970-01-01') AS borrower_day
+        bkey, action_date
     FROM action_status
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
@@ -43,7 +42,7 @@ cap_days AS (
            count(*) FILTER (WHERE over_connected) AS over_connected_cap_borrower_days,
            count(*) FILTER (WHERE over_dial) AS over_dial_cap_borrower_days
     FROM (
-        SELECT DISTINCT group_text, group_month, borrower_day,
+        SELECT DISTINCT group_text, group_month, bkey, action_date,
                over_connected_day AS over_connected, over_dial_day AS over_dial
         FROM acts
         WHERE over_connected_day OR over_dial_day
