@@ -17,7 +17,7 @@
 -- - too_small: fewer accounts than min_segment_size, so not to be ranked (METRICS.md §11).
 -- Grain: one row per agency (agent). Parameters: $as_of, $filters, $period_start, $period_end
 -- (NULL = open), $window_days, $level ('agency' or 'agent').
-WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 unit_acts AS (
     SELECT lkey, channel, agency, rpc, is_ptp, cost, complaint, outside_hours,
            ptp_due AND ptp_date <= $as_of AS ptp_due,
@@ -26,10 +26,10 @@ unit_acts AS (
            bkey, action_date,
            CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit
     FROM action_status
+    JOIN kept ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM kept)
       AND (CASE $level WHEN 'agency' THEN agency ELSE agent_id END) IS NOT NULL
 ),
 placed_amounts AS (
@@ -37,11 +37,11 @@ placed_amounts AS (
     -- holds every placement with its past-due amount, kept here when in the period
     SELECT agency AS unit, count(*) AS placed_accounts, sum(placed_past_due) AS placed_past_due
     FROM agency_placement
+    JOIN kept ON kept_seg = seg_id
     WHERE $level = 'agency'
       AND placed_date <= $as_of
       AND ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM kept)
     GROUP BY agency
 ),
 per_unit AS (
@@ -78,12 +78,12 @@ recoveries AS (
     SELECT CASE $level WHEN 'agency' THEN last_agency ELSE last_agent_id END AS unit,
            sum(amount) AS recovered
     FROM payment_status
+    JOIN kept ON kept_seg = seg_id
     WHERE is_recovery
       AND touch_days <= $window_days::INTEGER
       AND paid_date <= $as_of
       AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM kept)
     GROUP BY 1
 ),
 units AS (

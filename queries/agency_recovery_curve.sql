@@ -15,11 +15,11 @@ WITH placed AS (
            CASE $by WHEN 'month' THEN strftime(placed_date, '%Y-%m') ELSE '' END AS group_value,
            CAST(least($max_day::INTEGER, $as_of::DATE - placed_date) AS INTEGER) AS max_j
     FROM agency_placement
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE placed_date <= $as_of
       AND ($period_start::DATE IS NULL OR placed_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR placed_date <= $period_end::DATE)
       AND ($bucket = '' OR placed_bucket = $bucket)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 based AS (
     SELECT * FROM placed WHERE max_j >= 1

@@ -7,9 +7,9 @@ WITH per_state AS (
            CAST(sum(outstanding_principal) AS DECIMAL(18, 2)) AS outstanding_principal,
            CAST(sum(past_due_amount) AS DECIMAL(18, 2)) AS past_due_amount
     FROM mart_month_state
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE month_end <= $as_of
       AND state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
     GROUP BY ALL
 )
 SELECT month_end, state, loans, outstanding_principal, past_due_amount,

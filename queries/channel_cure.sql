@@ -17,12 +17,12 @@ WITH acts AS (
     SELECT lkey, channel, bucket, action_date,
            CASE $by WHEN 'month' THEN month_key(action_date) ELSE 0 END AS group_month
     FROM action_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND bucket IN ('M1', 'M2', 'M3', 'M4', 'M5', 'M6')
       AND ($bucket = '' OR bucket = $bucket)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 units AS (
     SELECT lkey, channel, bucket, group_month, min(action_date) AS start_day

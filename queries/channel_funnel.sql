@@ -11,11 +11,11 @@ WITH acts AS (
            ptp_due AND ptp_date <= $as_of AS ptp_due,
            ptp_kept AND ptp_date <= $as_of AS ptp_kept
     FROM action_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND ($bucket = '' OR bucket = $bucket)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 per_channel AS (
     SELECT channel,

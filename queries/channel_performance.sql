@@ -6,7 +6,7 @@
 -- Grain: one row per channel and group value ('' when $by = '').
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $window_days, $by
 -- ('', 'bucket', 'agency', 'agent', 'month').
-WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 acts AS (
     SELECT
         channel,
@@ -22,19 +22,19 @@ acts AS (
         ptp_kept AND ptp_date <= $as_of AS ptp_kept,
         cost, complaint
     FROM action_status
+    JOIN kept ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM kept)
 ),
 credited AS (
     SELECT *, coalesce(touch_days <= $window_days::INTEGER, false) AS touched
     FROM payment_status
+    JOIN kept ON kept_seg = seg_id
     WHERE is_recovery
       AND paid_date <= $as_of
       AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM kept)
 ),
 recoveries AS (
     SELECT

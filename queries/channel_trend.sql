@@ -7,7 +7,7 @@
 -- Grain: one row per month (YYYY-MM) and channel.
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $window_days,
 -- $bucket ('' = every bucket).
-WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 acts AS (
     SELECT month_key(action_date) AS month, channel,
            lkey, rpc, is_ptp, cost, complaint,
@@ -15,22 +15,22 @@ acts AS (
            ptp_due AND ptp_date <= $as_of AS ptp_due,
            ptp_kept AND ptp_date <= $as_of AS ptp_kept
     FROM action_status
+    JOIN kept ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND ($bucket = '' OR bucket = $bucket)
-      AND seg_id IN (SELECT seg_id FROM kept)
 ),
 credited AS (
     SELECT paid_date, amount, lkey,
            coalesce(touch_days <= $window_days::INTEGER, false) AS touched,
            last_channel, last_action_bucket, state_before
     FROM payment_status
+    JOIN kept ON kept_seg = seg_id
     WHERE is_recovery
       AND paid_date <= $as_of
       AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM kept)
 ),
 recoveries AS (
     SELECT month_key(paid_date) AS month,

@@ -14,10 +14,10 @@ FROM (
            count(*) AS attempts,
            count(*) FILTER (WHERE complaint) AS complaints
     FROM action_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
     GROUP BY ALL
 )
 ORDER BY month, channel;

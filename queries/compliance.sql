@@ -20,10 +20,10 @@ WITH acts AS (
         outside_hours, non_borrower_contact, complaint, over_connected_day, over_dial_day,
         bkey, action_date
     FROM action_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 counts AS (
     -- one pass over the actions: every rule as a column

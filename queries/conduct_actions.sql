@@ -15,10 +15,10 @@ WITH chosen AS (
     SELECT action_id, loan_id, bkey, action_date, action_at, channel, agency, agent_id, outcome,
            contact_target, bucket, complaint, count(*) OVER () AS rows_total
     FROM action_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
       AND CASE $rule
               WHEN 'outside_hours' THEN outside_hours
               WHEN 'non_borrower_contacts' THEN non_borrower_contact

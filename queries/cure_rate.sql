@@ -9,10 +9,10 @@ entered AS (
            i.amount_due, i.paid_off_date
     FROM installment_status i
     JOIN groups g USING (seg_id)
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = i.seg_id
     WHERE i.due_date <= $as_of
       AND (i.end_day IS NULL OR i.end_day > i.due_date)
       AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date)
-      AND i.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 )
 SELECT month_label(due_month) AS due_month, segment_value, j.cure_days,
        CAST(sum(amount_due) AS DECIMAL(18, 2)) AS entered_amount,

@@ -9,9 +9,9 @@ due AS (
            (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date) AS entered
     FROM installment_status i
     JOIN groups g USING (seg_id)
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = i.seg_id
     WHERE i.due_date <= $as_of
       AND (i.end_day IS NULL OR i.end_day > i.due_date)
-      AND i.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 per_month AS (
     SELECT due_month, segment_value,

@@ -5,14 +5,15 @@
 -- Parameters: $as_of, $filters, $by.
 WITH groups AS (SELECT * FROM seg_groups($by)),
 kept AS (
-    SELECT seg_id FROM seg_filter($filters)
+    SELECT seg_id AS kept_seg FROM seg_filter($filters)
 ),
 balances AS (
     SELECT m.month_end, g.segment_value, m.state,
            sum(m.outstanding_principal) AS balance
     FROM mart_month_state m
     JOIN groups g USING (seg_id)
-    WHERE m.month_end <= $as_of AND m.seg_id IN (SELECT seg_id FROM kept)
+    JOIN kept ON kept_seg = m.seg_id
+    WHERE m.month_end <= $as_of
     GROUP BY ALL
 ),
 write_offs AS (
@@ -20,8 +21,8 @@ write_offs AS (
            sum(v.amount) AS balance
     FROM mart_vintage v
     JOIN groups g USING (seg_id)
+    JOIN kept ON kept_seg = v.seg_id
     WHERE v.event = 'write_off' AND v.event_month_end <= $as_of
-      AND v.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 month_pairs AS (

@@ -13,8 +13,8 @@ loans_in AS (
     FROM loan_status l
     JOIN groups g USING (seg_id)
     CROSS JOIN (SELECT unnest($thresholds::INTEGER[]) AS threshold) t
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = l.seg_id
     WHERE l.first_due_date + t.threshold <= $as_of
-      AND l.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 )
 SELECT cohort, segment_value, threshold,
        count(*) AS loans,

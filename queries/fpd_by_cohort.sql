@@ -16,9 +16,9 @@ loans_in AS (
     FROM loan_status l
     JOIN groups g USING (seg_id)
     CROSS JOIN (SELECT unnest($thresholds::INTEGER[]) AS threshold) t
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = l.seg_id
     WHERE l.disbursed_date <= $as_of
       AND l.first_due_date IS NOT NULL
-      AND l.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 )
 SELECT cohort, segment_value, threshold,
        count(*) FILTER (WHERE observed) AS loans,

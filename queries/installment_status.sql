@@ -3,5 +3,5 @@
 -- Grain: one row per loan and installment. Parameters: $filters.
 SELECT loan_id, installment_no, due_date, amount_due, paid_off_date
 FROM installment_status
-WHERE seg_id IN (SELECT seg_id FROM seg_filter($filters))
+JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
 ORDER BY loan_id, installment_no;

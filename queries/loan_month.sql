@@ -3,6 +3,6 @@
 -- Grain: one row per loan and month-end. Parameters: $as_of, $filters.
 SELECT loan_id, month_end, state, dpd, outstanding_principal, past_due_amount
 FROM loan_month
+JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
 WHERE month_end <= $as_of
-  AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ORDER BY loan_id, month_end;

@@ -8,9 +8,9 @@ book AS (
     SELECT m.month_end, g.segment_value, m.dpd, m.loans, m.outstanding_principal
     FROM mart_month_state m
     JOIN groups g USING (seg_id)
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = m.seg_id
     WHERE m.month_end <= $as_of
       AND m.state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
-      AND m.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 per_threshold AS (
     SELECT

@@ -5,12 +5,12 @@
 -- period while in M3..M6 are counted. Rates are NULL without a denominator.
 -- Grain: one row per plan status (agreed, not_agreed, no_plan).
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open).
-WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 plans AS (
     SELECT lkey, bool_or(outcome = 'plan_agreed') AS agreed
     FROM action_status
+    JOIN kept ON kept_seg = seg_id
     WHERE channel = 'repayment_plan' AND action_date <= $as_of
-      AND seg_id IN (SELECT seg_id FROM kept)
     GROUP BY lkey
 ),
 acts AS (
@@ -19,11 +19,11 @@ acts AS (
                 ELSE 'no_plan' END AS plan_status
     FROM action_status a
     LEFT JOIN plans p USING (lkey)
+    JOIN kept ON kept_seg = a.seg_id
     WHERE a.action_date <= $as_of
       AND ($period_start::DATE IS NULL OR a.action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR a.action_date <= $period_end::DATE)
       AND a.bucket IN ('M3', 'M4', 'M5', 'M6')
-      AND a.seg_id IN (SELECT seg_id FROM kept)
 ),
 per_status AS (
     SELECT plan_status,

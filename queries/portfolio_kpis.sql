@@ -11,7 +11,7 @@
 -- Grain: one row per month-end (on or before $as_of, from $period_start's month on) and KPI.
 -- Parameters: $as_of, $filters, $period_start (first day of the first month shown; NULL = all;
 -- earlier months are still read for the comparisons).
-WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 since AS (
     -- the month-end before the earliest one an output row compares with (12 months back)
     SELECT coalesce(CAST(last_day($period_start::DATE - INTERVAL 13 MONTH) AS DATE),
@@ -29,18 +29,18 @@ book AS (
            sum(outstanding_principal) FILTER (WHERE dpd >= 90)         AS b90,
            sum(outstanding_principal) FILTER (WHERE state = 'M0')      AS m0_balance
     FROM mart_month_state
+    JOIN kept ON kept_seg = seg_id
     WHERE month_end <= $as_of
       AND month_end > (SELECT d FROM since) - INTERVAL 8 MONTH  -- net flow's base
       AND state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
-      AND seg_id IN (SELECT seg_id FROM kept)
     GROUP BY month_end
 ),
 write_offs AS (
     SELECT event_month_end AS month_end, sum(amount) AS amount
     FROM mart_vintage
+    JOIN kept ON kept_seg = seg_id
     WHERE event = 'write_off'
       AND event_month_end <= $as_of
-      AND seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 entries AS (
@@ -53,10 +53,10 @@ entries AS (
                    AS entered,
                sum(amount_due) AS due
         FROM installment_status
+        JOIN kept ON kept_seg = seg_id
         WHERE due_date <= $as_of
           AND due_date > (SELECT d FROM since)
           AND (end_day IS NULL OR end_day > due_date)
-          AND seg_id IN (SELECT seg_id FROM kept)
         GROUP BY k
     )
 ),
@@ -65,10 +65,10 @@ recoveries AS (
     FROM (
         SELECT month_key(paid_date) AS k, sum(amount) AS amount
         FROM payment_status
+        JOIN kept ON kept_seg = seg_id
         WHERE is_recovery
           AND paid_date <= $as_of
           AND paid_date > (SELECT d FROM since)
-          AND seg_id IN (SELECT seg_id FROM kept)
         GROUP BY k
     )
 ),

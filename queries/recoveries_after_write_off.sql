@@ -12,10 +12,10 @@ SELECT strftime(paid_date, '%Y-%m') AS month,
        count(*) AS payments,
        count(DISTINCT loan_id) AS loans
 FROM payment_status
+JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
 WHERE state_before = 'WO'
   AND paid_date <= $as_of
   AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
   AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-  AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 GROUP BY 1, 2
 ORDER BY month, channel = '(no action)', channel;

@@ -6,7 +6,7 @@
 -- Grain: one row per entry month (YYYY-MM), segment value and day.
 -- Parameters: $as_of, $filters, $by, $max_day.
 WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (SELECT seg_id FROM seg_filter($filters)),
+kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 bases AS (
     -- entries and steps come derived (48_collection_entry): no lookups here
     SELECT month_key(e.due_date + 1) AS entry_month, g.segment_value,
@@ -14,8 +14,8 @@ bases AS (
            sum(e.amount_due - e.paid_at_due) AS base
     FROM collection_entry e
     JOIN groups g USING (seg_id)
+    JOIN kept ON kept_seg = e.seg_id
     WHERE e.due_date < $as_of
-      AND e.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 increments AS (
@@ -25,9 +25,9 @@ increments AS (
            s.j0, sum(s.inc) AS inc
     FROM collection_recovery_step s
     JOIN groups g USING (seg_id)
+    JOIN kept ON kept_seg = s.seg_id
     WHERE s.due_date < $as_of
       AND s.j0 <= least($max_day::INTEGER, $as_of::DATE - s.due_date)
-      AND s.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 days AS (SELECT unnest(range(1, $max_day::INTEGER + 1)) AS day),

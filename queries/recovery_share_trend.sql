@@ -9,7 +9,7 @@
 -- Grain: one row per entry month (YYYY-MM), segment value and j.
 -- Parameters: $as_of, $filters, $by, $days.
 WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (SELECT seg_id FROM seg_filter($filters)),
+kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 days AS (SELECT unnest($days::INTEGER[]) AS day),
 bases AS (
     -- entries and their recovery steps come derived (48_collection_entry)
@@ -17,8 +17,8 @@ bases AS (
            g.segment_value, sum(e.amount_due - e.paid_at_due) AS entered_unpaid
     FROM collection_entry e
     JOIN groups g USING (seg_id)
+    JOIN kept ON kept_seg = e.seg_id
     WHERE e.due_date < $as_of
-      AND e.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 increments AS (
@@ -27,9 +27,9 @@ increments AS (
            g.segment_value, s.j0, sum(s.inc) AS inc
     FROM collection_recovery_step s
     JOIN groups g USING (seg_id)
+    JOIN kept ON kept_seg = s.seg_id
     WHERE s.due_date < $as_of
       AND s.j0 <= (SELECT max(day) FROM days)
-      AND s.seg_id IN (SELECT seg_id FROM kept)
     GROUP BY ALL
 ),
 months AS (

@@ -22,9 +22,9 @@ WITH offers AS (
            min(action_date) AS offered_date,
            min(action_date) FILTER (WHERE outcome = 'plan_agreed') AS agreed_date
     FROM action_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE channel = 'repayment_plan'
       AND action_date <= $as_of
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
     GROUP BY lkey
 ),
 plans AS (

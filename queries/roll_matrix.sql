@@ -10,8 +10,8 @@ cells AS (
            sum(r.loans) AS loans, sum(r.from_outstanding_principal) AS balance
     FROM mart_roll r
     JOIN groups g USING (seg_id)
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = r.seg_id
     WHERE r.to_month_end <= $as_of
-      AND r.seg_id IN (SELECT seg_id FROM seg_filter($filters))
       AND (len($cohorts::DATE[]) = 0 OR list_contains($cohorts::DATE[], r.cohort))
     GROUP BY ALL
 ),

@@ -21,9 +21,9 @@ window_rolls AS (
            CASE WHEN $basis = 'count' THEN CAST(r.loans AS DECIMAL(18, 2))
                 ELSE r.from_outstanding_principal END AS value
     FROM mart_roll r
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = r.seg_id
     WHERE r.to_month_end <= least($as_of::DATE, coalesce($last_month_end::DATE, $as_of::DATE))
       AND r.to_month_end >= coalesce($first_month_end::DATE, DATE '0001-01-01')
-      AND r.seg_id IN (SELECT seg_id FROM seg_filter($filters))
       AND (len($cohorts::DATE[]) = 0 OR list_contains($cohorts::DATE[], r.cohort))
 ),
 cells AS (

@@ -21,21 +21,21 @@ window_rolls AS (
            CASE WHEN $basis = 'count' THEN CAST(r.loans AS DECIMAL(18, 2))
                 ELSE r.from_outstanding_principal END AS value
     FROM mart_roll r
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = r.seg_id
     WHERE r.to_month_end <= least($as_of::DATE, coalesce($last_month_end::DATE, $as_of::DATE))
       AND r.to_month_end >= coalesce($first_month_end::DATE, DATE '0001-01-01')
-      AND r.seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 sides AS (
     SELECT 'a' AS side, from_state, to_state, sum(value) AS value
     FROM window_rolls
-    WHERE seg_id IN (SELECT seg_id FROM seg_filter($filters_a))
-      AND (len($cohorts_a::DATE[]) = 0 OR list_contains($cohorts_a::DATE[], cohort))
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters_a)) ON kept_seg = seg_id
+    WHERE (len($cohorts_a::DATE[]) = 0 OR list_contains($cohorts_a::DATE[], cohort))
     GROUP BY ALL
     UNION ALL
     SELECT 'b', from_state, to_state, sum(value)
     FROM window_rolls
-    WHERE seg_id IN (SELECT seg_id FROM seg_filter($filters_b))
-      AND (len($cohorts_b::DATE[]) = 0 OR list_contains($cohorts_b::DATE[], cohort))
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters_b)) ON kept_seg = seg_id
+    WHERE (len($cohorts_b::DATE[]) = 0 OR list_contains($cohorts_b::DATE[], cohort))
     GROUP BY ALL
 ),
 grid AS (

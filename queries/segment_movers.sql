@@ -8,7 +8,7 @@
 -- Grain: one row per segment and value. rank 1 = moved most; NULL = not ranked.
 -- Parameters: $as_of, $filters, $threshold (N), $basis ('balance' | 'count'),
 -- $compare ('1m' | '12m').
-WITH kept AS (SELECT seg_id FROM seg_filter($filters)),
+WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 fixed AS (SELECT DISTINCT split_part(f, '=', 1) AS segment FROM unnest($filters::VARCHAR[]) u(f)),
 latest AS (SELECT max(month_end) AS d FROM mart_month_state WHERE month_end <= $as_of),
 ends AS (
@@ -34,9 +34,9 @@ per_value AS (
     FROM mart_month_state m
     CROSS JOIN ends e
     JOIN segment_values v USING (seg_id)
+    JOIN kept ON kept_seg = m.seg_id
     WHERE m.month_end IN (e.now_end, e.then_end)
       AND m.state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
-      AND m.seg_id IN (SELECT seg_id FROM kept)
       AND v.segment NOT IN (SELECT segment FROM fixed)
     GROUP BY ALL
 ),

@@ -8,7 +8,7 @@ v AS (
     SELECT m.*, g.segment_value
     FROM mart_vintage m
     JOIN groups g USING (seg_id)
-    WHERE m.seg_id IN (SELECT seg_id FROM seg_filter($filters))
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = m.seg_id
 ),
 sizes AS (
     SELECT cohort, segment_value, sum(loans) AS loans, sum(amount) AS amount

@@ -12,8 +12,8 @@ v AS (
     SELECT m.*, g.segment_value
     FROM mart_vintage m
     JOIN groups g USING (seg_id)
-    WHERE m.seg_id IN (SELECT seg_id FROM seg_filter($filters))
-      AND m.cohort <= $as_of
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = m.seg_id
+    WHERE m.cohort <= $as_of
       AND m.cohort >= coalesce($period_start::DATE, DATE '1900-01-01')
       AND list_contains((SELECT vintage_thresholds FROM derive_settings), $threshold::INTEGER)
 ),

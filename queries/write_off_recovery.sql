@@ -9,10 +9,10 @@
 WITH wo AS (
     SELECT lkey, wo_date, wo_principal
     FROM loan_status
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE wo_date <= $as_of
       AND ($period_start::DATE IS NULL OR wo_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR wo_date <= $period_end::DATE)
-      AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ),
 recovered AS (
     SELECT p.lkey, sum(p.amount) AS recovered

@@ -4,6 +4,6 @@
 SELECT loan_id, strftime(cohort, '%Y-%m') AS cohort, wo_date AS written_off_date,
        wo_principal AS written_off_principal
 FROM loan_status
+JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
 WHERE wo_date <= $as_of
-  AND seg_id IN (SELECT seg_id FROM seg_filter($filters))
 ORDER BY wo_date, loan_id;
