@@ -1,9 +1,6 @@
 -- collection_dims: the channels, agencies and agents in the collection actions with their number
--- of actions (for selectors). Grain: one row per dimension and value. Parameters: none.
-SELECT 'channel' AS dimension, channel AS value, count(*) AS actions
-FROM action_status GROUP BY ALL
-UNION ALL
-SELECT 'agency', agency, count(*) FROM action_status WHERE agency IS NOT NULL GROUP BY ALL
-UNION ALL
-SELECT 'agent', agent_id, count(*) FROM action_status WHERE agent_id IS NOT NULL GROUP BY ALL
+-- of actions (for selectors), as derived (ledger/sql/derive/83_collection_dims.sql).
+-- Grain: one row per dimension and value. Parameters: none.
+SELECT dimension, value, actions
+FROM collection_dims
 ORDER BY dimension, actions DESC, value;
