@@ -7,7 +7,8 @@
 -- as-of date. Parameters: $as_of, $filters, $by, $thresholds (list of N).
 WITH groups AS (SELECT * FROM seg_groups($by)),
 loans_in AS (
-    SELECT strftime(l.cohort, '%Y-%m') AS cohort, g.segment_value, t.threshold,
+    -- grouped by the cohort's date, labelled per group (strftime per row costs ~0.3 s per 3M)
+    SELECT l.cohort AS cohort_date, g.segment_value, t.threshold,
            l.first_due_date + t.threshold <= $as_of AS observed,
            (coalesce(l.close_day, l.wo_date) IS NULL
                 OR coalesce(l.close_day, l.wo_date) > l.first_due_date)
@@ -20,14 +21,18 @@ loans_in AS (
     WHERE l.disbursed_date <= $as_of
       AND l.first_due_date IS NOT NULL
 )
-SELECT cohort, segment_value, threshold,
-       count(*) FILTER (WHERE observed) AS loans,
-       count(*) FILTER (WHERE observed AND bad) AS bad_loans,
-       count(*) FILTER (WHERE observed AND bad) / nullif(count(*) FILTER (WHERE observed), 0)
-           AS rate,
-       count(*) AS cohort_loans,
-       count(*) FILTER (WHERE observed) / count(*) AS observed_share,
-       count(*) FILTER (WHERE observed) = count(*) AS mature
-FROM loans_in
-GROUP BY ALL
+SELECT strftime(cohort_date, '%Y-%m') AS cohort, segment_value, threshold, loans, bad_loans, rate,
+       cohort_loans, observed_share, mature
+FROM (
+    SELECT cohort_date, segment_value, threshold,
+           count(*) FILTER (WHERE observed) AS loans,
+           count(*) FILTER (WHERE observed AND bad) AS bad_loans,
+           count(*) FILTER (WHERE observed AND bad)
+               / nullif(count(*) FILTER (WHERE observed), 0) AS rate,
+           count(*) AS cohort_loans,
+           count(*) FILTER (WHERE observed) / count(*) AS observed_share,
+           count(*) FILTER (WHERE observed) = count(*) AS mature
+    FROM loans_in
+    GROUP BY ALL
+)
 ORDER BY cohort, segment_value, threshold;

@@ -180,3 +180,69 @@ def test_pooled_vintage_of_one_cohort_is_its_vintage(con: duckdb.DuckDBPyConnect
         assert (curve.sort_values("mob").rate.diff().dropna() >= -1e-12).all()
     assert queries.run(con, "vintage_pooled", threshold=5).empty  # not precomputed: no rows
     assert queries.run(con, "vintage_pooled", max_mob=999).empty  # no cohort that old
+
+
+# entry_rate's definition straight from the installments (METRICS.md §4), as the query read it
+# before mart_entry: the oracle for the mart plus the days of a month the as-of date cuts.
+ENTRY_FROM_INSTALLMENTS = """
+SELECT strftime(i.due_date, '%Y-%m') AS due_month, g.segment_value,
+       coalesce(sum(i.amount_due) FILTER (
+           WHERE i.paid_off_date IS NULL OR i.paid_off_date > i.due_date), 0) AS amount_entered,
+       sum(i.amount_due) AS amount_due,
+       count(*) FILTER (WHERE i.paid_off_date IS NULL OR i.paid_off_date > i.due_date) AS n_entered,
+       count(*) AS n_due
+FROM installment_status i
+JOIN seg_groups($by) g USING (seg_id)
+WHERE i.due_date <= $as_of
+  AND (i.end_day IS NULL OR i.end_day > i.due_date)
+  AND i.seg_id IN (SELECT seg_id FROM seg_filter($filters))
+GROUP BY ALL
+ORDER BY ALL
+"""
+
+
+def test_entry_rate_at_any_as_of_is_the_installments_definition(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Whole months come from mart_entry, the days of a month cut by the as-of date from
+    installment_status: at the derived as-of, mid-month, on the first and the last day of a month
+    the figures (and the overview's entry KPI) equal the definition over the installments."""
+    derived = con.execute("SELECT as_of FROM derive_settings").fetchone()[0]
+    first = derived.replace(day=1)
+    as_ofs = [derived, first, first - pd.Timedelta(days=1), derived - pd.Timedelta(days=40)]
+    as_ofs += [(first - pd.Timedelta(days=70)).replace(day=15)]
+    product = con.execute(
+        "SELECT value FROM segment_values WHERE segment = 'product' ORDER BY value LIMIT 1"
+    ).fetchone()[0]
+    for as_of in as_ofs:
+        for filters, by in (([], ""), ([f"product={product}"], "risk_grade")):
+            got = queries.run(con, "entry_rate", as_of=as_of, filters=filters, by=by)
+            want = con.execute(
+                ENTRY_FROM_INSTALLMENTS, {"as_of": as_of, "by": by, "filters": filters}
+            ).df()
+            assert len(want) > 0
+            for basis, num, den in (
+                ("amount", "amount_entered", "amount_due"),
+                ("count", "n_entered", "n_due"),
+            ):
+                # the runner names the split column after $by (dropped when there is none)
+                split = by or "due_month"
+                rows = got.loc[got.basis == basis].sort_values(["due_month", split])
+                assert list(rows.due_month) == list(want.due_month), (as_of, basis)
+                if by:
+                    assert list(rows[by]) == list(want.segment_value)
+                assert [float(x) for x in rows.numerator] == [float(x) for x in want[num]]
+                assert [float(x) for x in rows.denominator] == [float(x) for x in want[den]]
+        kpis = queries.run(con, "portfolio_kpis", as_of=as_of)
+        entry = queries.run(con, "entry_rate", as_of=as_of)
+        entry = entry.loc[entry.basis == "amount"]
+        expected = pd.Series(
+            entry.rate.to_numpy(),
+            pd.to_datetime(entry.due_month + "-01") + pd.offsets.MonthEnd(0),
+        )
+        got_kpi = kpi(kpis, "entry_rate")
+        # the KPI of a month cut by the as-of date is dated that month's end
+        close(
+            got_kpi.loc[got_kpi.index.isin(expected.index)],
+            expected.loc[expected.index.isin(got_kpi.index)],
+        )
