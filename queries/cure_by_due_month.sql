@@ -7,14 +7,13 @@
 -- Parameters: $as_of, $filters, $by, $cure_days (list of j).
 WITH groups AS (SELECT * FROM seg_groups($by)),
 entered AS (
-    SELECT month_key(i.due_date) AS due_month, g.segment_value, i.due_date,
-           i.amount_due, i.paid_off_date
-    FROM installment_status i
+    -- the installments that entered collection come derived (48_collection_entry)
+    SELECT month_key(e.due_date) AS due_month, g.segment_value, e.due_date,
+           e.amount_due, e.paid_off_date
+    FROM collection_entry e
     JOIN groups g USING (seg_id)
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = i.seg_id
-    WHERE i.due_date <= $as_of
-      AND (i.end_day IS NULL OR i.end_day > i.due_date)
-      AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date)
+    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = e.seg_id
+    WHERE e.due_date <= $as_of
 ),
 per_day AS (
     SELECT due_month, segment_value, j.cure_days,

@@ -1,6 +1,8 @@
--- collection_entry: installments entering collection (METRICS.md §8): not paid off at the end of
--- the due date, the loan not ended (closed or written off) by then, due before the as-of date;
--- with what was paid to each by the end of its due date.
+-- collection_entry: installments entering collection (METRICS.md §4, §8): not paid off at the end
+-- of the due date, the loan not ended (closed or written off) by then, due on or before the as-of
+-- date; with what was paid to each by the end of its due date and the day it was paid off.
+-- The recovery queries keep entries due before their $as_of; cure_by_due_month those due on or
+-- before it (an entry due on the as-of day is entered but not yet observed).
 -- collection_recovery_step: for each entry, every payment day after the due date on which the
 -- amount recovered on it grows, and by how much (inc); recovered by day j = the sum of inc with
 -- j0 <= j. Payment days that recover nothing (the installment already paid) are left out.
@@ -9,13 +11,14 @@
 -- Grain: one row per entry; one row per entry and payment day with a recovery.
 CREATE OR REPLACE TABLE collection_entry AS
 WITH entries AS (
-    SELECT lkey, installment_no, seg_id, due_date, amount_due, cum_due_prev
+    SELECT lkey, installment_no, seg_id, due_date, amount_due, cum_due_prev, paid_off_date
     FROM installment_status
     WHERE (paid_off_date IS NULL OR paid_off_date > due_date)
       AND (end_day IS NULL OR end_day > due_date)
-      AND due_date < (SELECT as_of FROM derive_settings)
+      AND due_date <= (SELECT as_of FROM derive_settings)
 )
 SELECT e.lkey, e.installment_no, e.seg_id, e.due_date, e.amount_due, e.cum_due_prev,
+       e.paid_off_date,
        CAST(least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due)
             AS DECIMAL(18, 2)) AS paid_at_due
 FROM entries e
