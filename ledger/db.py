@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 SQL_DIR = Path(__file__).with_name("sql")
 DEFAULT_DB = Path("data/ledger.duckdb")
+
+
+def configured_memory_limit() -> str:
+    """DuckDB's memory_limit for this project's connections: LEDGER_MEMORY_LIMIT, else 3.5GB."""
+    return os.environ.get("LEDGER_MEMORY_LIMIT", "3.5GB")
 
 
 def _config(read_only: bool) -> dict[str, str | bool]:
@@ -19,7 +26,7 @@ def _config(read_only: bool) -> dict[str, str | bool]:
         # DuckDB's buffer pool, not the whole process: at 4 GB a 1M-loan import peaked at 4.2 GB
         # RSS, at 3 GB at 3.3 GB but spilled more (action_status 36 s -> 45 s); 3.5 GB keeps it
         # under 4 GB. Bigger ledgers spill to temp_directory.
-        "memory_limit": os.environ.get("LEDGER_MEMORY_LIMIT", "3.5GB"),
+        "memory_limit": configured_memory_limit(),
         "preserve_insertion_order": False,
     }
     if not read_only:
@@ -27,6 +34,35 @@ def _config(read_only: bool) -> dict[str, str | bool]:
             "LEDGER_TEMP_DIR", str(Path(tempfile.gettempdir()) / "ledger_duckdb_tmp")
         )
     return config
+
+
+def retry_memory_limit() -> str:
+    """The memory_limit a derivation step that ran out of memory is run again with:
+    LEDGER_MEMORY_RETRY_LIMIT, else half of this machine's memory.
+
+    Why: not every DuckDB operator spills (a 10M-loan derivation stopped with "failed to pin
+    block" at 3.5 GB, and at a tenth of the limit a 1M one fails some runs and not others), so
+    the default limit that keeps a 1M import under 4 GB RSS can be too small for a bigger ledger.
+    Running the failed step again with more memory is slower than never failing, but an import
+    of a big ledger completes instead of being refused."""
+    configured = os.environ.get("LEDGER_MEMORY_RETRY_LIMIT")
+    if configured:
+        return configured
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{total // 2 // 2**20}MB"
+
+
+@contextmanager
+def retry_memory(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    """Run a block with DuckDB's memory_limit raised to retry_memory_limit() (yielded), then set
+    back to the configured limit, which this project's connections are opened with (DuckDB shows
+    the current limit rounded, so it cannot be read back and restored exactly)."""
+    limit = retry_memory_limit()
+    con.execute("SET memory_limit = $limit", {"limit": limit})
+    try:
+        yield limit
+    finally:
+        con.execute("SET memory_limit = $limit", {"limit": configured_memory_limit()})
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from ledger.db import retry_memory
 from ledger.settings import Settings, load_settings
 from ledger.sqlfile import execute_file, read_sql, sql_parameters
 
@@ -84,8 +85,15 @@ def derive(
     for number, path in enumerate(files):
         if progress:
             progress(path.stem, number, len(files))
-        used = sql_parameters(read_sql(path))
-        execute_file(con, path, {name: values[name] for name in used})
+        params = {name: values[name] for name in sql_parameters(read_sql(path))}
+        try:
+            execute_file(con, path, params)
+        except duckdb.OutOfMemoryException:
+            # each step replaces its tables whole, so it can simply run again (ledger.db)
+            with retry_memory(con) as limit:
+                if progress:
+                    progress(f"{path.stem} (again, memory_limit {limit})", number, len(files))
+                execute_file(con, path, params)
     if progress:
         progress("done", len(files), len(files))
     return chosen
