@@ -59,6 +59,7 @@ from ledger.readers import (
     excel_source,
     prepare_csv,
     prepare_parquet,
+    quote_ident,
     read_excel,
 )
 from ledger.settings import Settings
@@ -394,6 +395,17 @@ def _built_beside(db: Path) -> Iterator[Path]:
             raise
 
 
+def _drop_temporary_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the import's temporary tables (staging, line maps, vocabularies) once the rows are
+    merged and the rejects stored, before the derivation: nothing reads them after that, and they
+    held DuckDB memory the derivation needed and, at 10M loans, tens of GB of temp files."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{quote_ident(name)}")
+
+
 def import_paths(
     paths: list[str | Path] | tuple[str | Path, ...],
     db_path: str | Path | None = None,
@@ -570,6 +582,7 @@ def _run(
             "at least one valid loan with its schedule",
         )
 
+    _drop_temporary_tables(con)
     prog.report(0.75, "deriving month-end states")
     from ledger.derive import derive
 

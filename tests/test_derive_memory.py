@@ -16,6 +16,7 @@ import pytest
 import queries
 from ledger.db import connect
 from ledger.derive import derive
+from tests.golden import golden_dir
 
 FIGURES = (
     ("overdue_rate", {}),
@@ -58,3 +59,26 @@ def test_steps_short_of_memory_run_again_with_the_same_result(
     for name, _ in FIGURES:
         assert len(want[name]) > 0, name
         pd.testing.assert_frame_equal(got[name], want[name], check_exact=True, obj=name)
+
+
+def test_the_derivation_runs_without_the_import_staging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's temporary tables (staged rows, line maps) are dropped before the derivation:
+    at 10M loans they held tens of GB of temp files and memory the derivation needed."""
+    import ledger.derive
+    from ledger.importer import import_paths
+
+    real_derive = ledger.derive.derive
+    temporary: list[int] = []
+
+    def watched(con: duckdb.DuckDBPyConnection, *args, **kwargs):  # noqa: ANN002, ANN003
+        temporary.append(
+            con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0]
+        )
+        return real_derive(con, *args, **kwargs)
+
+    monkeypatch.setattr(ledger.derive, "derive", watched)
+    report = import_paths([golden_dir()], tmp_path / "ledger.duckdb")
+    assert temporary == [0]
+    assert report.tables["loans"]["loaded"] > 0
