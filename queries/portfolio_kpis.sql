@@ -48,26 +48,11 @@ entries AS (
     -- costs a second at a million loans)
     SELECT CAST(last_day(make_date(k // 100, k % 100, 1)) AS DATE) AS month_end, entered, due
     FROM (
-        -- whole months from mart_entry; the days of a month cut by $as_of from the installments
-        SELECT k, sum(entered) AS entered, sum(due) AS due
-        FROM (
-            SELECT due_month AS k, amount_entered AS entered, amount_due AS due
-            FROM mart_entry
-            JOIN kept ON kept_seg = seg_id
-            WHERE due_month > month_key((SELECT d FROM since))
-              AND due_month <= entry_months_through($as_of::DATE)
-            UNION ALL
-            SELECT month_key(due_date),
-                   CASE WHEN paid_off_date IS NULL OR paid_off_date > due_date THEN amount_due END,
-                   amount_due
-            FROM installment_status
-            JOIN kept ON kept_seg = seg_id
-            WHERE due_date >= CAST(date_trunc('month', $as_of::DATE) AS DATE)
-              AND due_date <= $as_of
-              AND due_date > (SELECT d FROM since)
-              AND month_key(due_date) > entry_months_through($as_of::DATE)
-              AND (end_day IS NULL OR end_day > due_date)
-        )
+        -- entry_rows: whole months from mart_entry, a month cut by $as_of from the installments
+        SELECT due_month AS k, sum(amount_entered) AS entered, sum(amount_due) AS due
+        FROM entry_rows($as_of::DATE)
+        JOIN kept ON kept_seg = seg_id
+        WHERE due_month > month_key((SELECT d FROM since))
         GROUP BY k
     )
 ),

@@ -22,3 +22,23 @@ GROUP BY ALL;
 CREATE OR REPLACE MACRO entry_months_through(as_of) AS
     CASE WHEN as_of = last_day(as_of) THEN month_key(as_of)
          ELSE month_key(CAST(date_trunc('month', as_of) AS DATE) - 1) END;
+
+-- entry_rows(as_of): the entry counts and amounts per due month and seg_id up to as_of — whole
+-- months from mart_entry, the days of a month cut by as_of from installment_status. The one
+-- source of entry_rate and the overview's entry KPI. Columns: due_month, seg_id,
+-- amount_entered, amount_due, n_entered, n_due (several rows per month and seg_id; sum them).
+CREATE OR REPLACE MACRO entry_rows(as_of) AS TABLE
+SELECT due_month, seg_id, amount_entered, amount_due, n_entered, n_due
+FROM mart_entry
+WHERE due_month <= entry_months_through(as_of)
+UNION ALL
+SELECT month_key(due_date), seg_id,
+       CASE WHEN paid_off_date IS NULL OR paid_off_date > due_date THEN amount_due END,
+       amount_due,
+       CAST(paid_off_date IS NULL OR paid_off_date > due_date AS INTEGER),
+       1
+FROM installment_status
+WHERE due_date >= CAST(date_trunc('month', as_of) AS DATE)
+  AND due_date <= as_of
+  AND month_key(due_date) > entry_months_through(as_of)
+  AND (end_day IS NULL OR end_day > due_date);
