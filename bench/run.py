@@ -92,17 +92,22 @@ def _log(msg: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
 
-def _child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run a Python child process and return the JSON object on its last stdout line."""
+def _child(
+    args: list[str], env: dict[str, str] | None = None, *, show_progress: bool = False
+) -> dict[str, Any]:
+    """Run a Python child process and return the JSON object on its last stdout line.
+    With `show_progress` its stderr (the import's steps) goes to ours as it runs."""
     proc = subprocess.run(
         [sys.executable, *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if show_progress else subprocess.PIPE,
         text=True,
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:2])} failed:\n{proc.stderr[-4000:]}")
+        detail = "its log is above" if show_progress else proc.stderr[-4000:]
+        raise RuntimeError(f"{' '.join(args[:2])} failed:\n{detail}")
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if not lines:
         raise RuntimeError(f"{' '.join(args[:2])} printed no JSON:\n{proc.stdout[-2000:]}")
@@ -279,6 +284,7 @@ def worker_import(src: Path, db: Path) -> dict[str, Any]:
                     }
                 )
             mark.update(step=step, wall=now, cpu=cpu)
+            _log(f"  derive: {step}")
             if progress:
                 progress(step, done, total)
 
@@ -294,6 +300,8 @@ def worker_import(src: Path, db: Path) -> dict[str, Any]:
     marks: list[tuple[float, str]] = []
 
     def on_progress(fraction: float, message: str) -> None:
+        if (not marks or marks[-1][1] != message) and not message.startswith("deriving"):
+            _log(f"  import: {message}")
         marks.append((time.perf_counter(), message))
 
     started, cpu0 = time.perf_counter(), _cpu()
@@ -392,7 +400,8 @@ def _raw_load(src: Path, db: Path, derive: Any) -> str:
 def import_once(src: Path, db: Path) -> dict[str, Any]:
     for f in (db, db.with_name(db.name + ".wal")):
         f.unlink(missing_ok=True)
-    return _child([str(Path(__file__).resolve()), "--worker", "import", str(src), str(db)])
+    worker = [str(Path(__file__).resolve()), "--worker", "import", str(src), str(db)]
+    return _child(worker, show_progress=True)
 
 
 def counts(db: Path) -> dict[str, int]:

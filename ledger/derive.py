@@ -4,11 +4,20 @@ Runs in DuckDB SQL after each import: the files in ledger/sql/derive/ in name or
 the parameters it uses taken from the settings and the as-of date. Each file's header says what
 table it builds and at what grain; pages and queries read those (and the raw tables for
 drill-downs), never the import's staging tables.
+
+A file that uses the parameters $lkey_first and $lkey_last is a per-loan step: it runs once per
+range of about derive_chunk_loans() loans (loan_ranges), the first range creating its tables and
+the others appending to them, so that no step's working set outgrows the memory limit however
+many loans the ledger holds. Such a step reads only its range's rows of every table (each source
+filtered on lkey) and must give the same rows as in one go: tests/test_derive_ranges.py derives
+random ledgers both ways.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -18,9 +27,43 @@ import duckdb
 
 from ledger.db import retry_memory
 from ledger.settings import Settings, load_settings
-from ledger.sqlfile import execute_file, read_sql, sql_parameters
+from ledger.sqlfile import execute_file, execute_text, read_sql, sql_parameters, sql_statement_count
 
 DERIVE_DIR = Path(__file__).with_name("sql") / "derive"
+RANGES_SQL = Path(__file__).with_name("sql") / "derive_ranges.sql"
+
+
+# A step whose SQL uses both runs once per loan range, appending from the second range on.
+LOAN_RANGE_PARAMETERS = frozenset({"lkey_first", "lkey_last"})
+DEFAULT_CHUNK_LOANS = 1_000_000
+_CREATE_TABLE = re.compile(r"\bCREATE OR REPLACE TABLE (\w+) AS\b")
+
+
+def derive_chunk_loans() -> int:
+    """How many loans the per-loan steps take at once: LEDGER_DERIVE_CHUNK_LOANS, default 1M.
+
+    Why: every derived table but the marts is per loan, and a step's working set grows with the
+    loans it takes. At 1M loans the steps fit the 3.5 GB memory limit with little spilling; at
+    10M in one go they spilled tens of GB and ran out of memory (bench/RESULTS.md). Ledgers up to
+    the chunk size derive in one go, as before."""
+    return max(1, int(os.environ.get("LEDGER_DERIVE_CHUNK_LOANS", DEFAULT_CHUNK_LOANS)))
+
+
+def loan_ranges(con: duckdb.DuckDBPyConnection, chunk_loans: int) -> list[tuple[int, int]]:
+    """The lkey ranges, in order, of about `chunk_loans` loans each, never splitting a borrower
+    (sql/derive_ranges.sql); one empty range when there are no loans, so every table is made."""
+    rows = execute_file(con, RANGES_SQL, {"chunk_loans": chunk_loans}).fetchall()
+    return [(int(lo), int(hi)) for lo, hi in rows] or [(0, -1)]
+
+
+def as_inserts(sql: str, name: str) -> str:
+    """A per-loan step's SQL with each `CREATE OR REPLACE TABLE t AS` made `INSERT INTO t`, to
+    append a further loan range to the tables the first range created."""
+    appended, count = _CREATE_TABLE.subn(r"INSERT INTO \1", sql)
+    statements = sql_statement_count(sql)
+    if count == 0 or count != statements:
+        raise ValueError(f"{name}: a per-loan step may only hold CREATE OR REPLACE TABLE ... AS")
+    return appended
 
 
 def derive_files() -> list[Path]:
@@ -64,10 +107,12 @@ def derive(
     settings: Settings | None = None,
     as_of: date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    chunk_loans: int | None = None,
 ) -> date:
     """Build every derived table from the raw tables in `con`; return the as-of date used.
 
-    `progress(step_name, done, total)` is called before each step when given.
+    `progress(step_name, done, total)` is called before each step when given. The per-loan
+    steps run for ranges of about `chunk_loans` loans (default: derive_chunk_loans()).
     """
     settings = settings or load_settings()
     chosen = as_of or default_as_of(con)
@@ -82,18 +127,49 @@ def derive(
         "derive_version": derivation_version(),
     }
     files = derive_files()
+    ranges: list[tuple[int, int]] = []
     for number, path in enumerate(files):
-        if progress:
-            progress(path.stem, number, len(files))
-        params = {name: values[name] for name in sql_parameters(read_sql(path))}
-        try:
-            execute_file(con, path, params)
-        except duckdb.OutOfMemoryException:
-            # each step replaces its tables whole, so it can simply run again (ledger.db)
-            with retry_memory(con) as limit:
-                if progress:
-                    progress(f"{path.stem} (again, memory_limit {limit})", number, len(files))
-                execute_file(con, path, params)
+        sql = read_sql(path)
+        wanted = sql_parameters(sql)
+        runs: list[tuple[str, str, dict[str, int]]] = [(path.stem, sql, {})]
+        if LOAN_RANGE_PARAMETERS <= wanted:
+            # loan_segment, which numbers the loans, is built by then (01_segments)
+            ranges = ranges or loan_ranges(con, chunk_loans or derive_chunk_loans())
+            runs = [
+                (
+                    path.stem if len(ranges) == 1 else f"{path.stem} (loans {lo}-{hi})",
+                    sql if index == 0 else as_inserts(sql, path.name),
+                    {"lkey_first": lo, "lkey_last": hi},
+                )
+                for index, (lo, hi) in enumerate(ranges)
+            ]
+        for label, text, bounds in runs:
+            if progress:
+                progress(label, number, len(files))
+            params = {name: bounds.get(name, values.get(name)) for name in wanted}
+            try:
+                _run_step(con, text, path.name, params)
+            except duckdb.OutOfMemoryException:
+                # a step's statements run in one transaction, so it can simply run again
+                with retry_memory(con) as limit:
+                    if progress:
+                        progress(f"{label} (again, memory_limit {limit})", number, len(files))
+                    _run_step(con, text, path.name, params)
     if progress:
         progress("done", len(files), len(files))
     return chosen
+
+
+def _run_step(con: duckdb.DuckDBPyConnection, sql: str, name: str, params: dict) -> None:
+    """One step (all the statements of a file, or of one loan range) in one transaction: an
+    appending step that fails half-way leaves nothing behind to be appended twice."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        execute_text(con, sql, name, params)
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass  # a failed COMMIT has rolled back already
+        raise

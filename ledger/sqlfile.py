@@ -29,15 +29,28 @@ def sql_parameters(sql: str) -> frozenset[str]:
     return frozenset(_PARAM.findall(code))
 
 
+def sql_statement_count(sql: str) -> int:
+    """How many statements a file holds (its `;`s outside comments and string literals; every
+    project file ends each statement with one)."""
+    return _STRING.sub("''", _COMMENT.sub("", sql)).count(";")
+
+
 def execute_file(
     con: duckdb.DuckDBPyConnection, path: Path, params: dict[str, Any] | None = None
 ) -> duckdb.DuckDBPyConnection:
     """Execute one .sql file; `params` must supply exactly the file's parameters."""
-    sql = read_sql(path)
+    return execute_text(con, read_sql(path), path.name, params)
+
+
+def execute_text(
+    con: duckdb.DuckDBPyConnection, sql: str, name: str, params: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Execute the text of a project .sql file (`name` for messages), e.g. one rewritten by the
+    derivation; `params` must supply exactly its parameters."""
     wanted = sql_parameters(sql)
     given = set(params or {})
     if wanted != given:
         missing = sorted(wanted - given)
         extra = sorted(given - wanted)
-        raise ValueError(f"{path.name}: missing parameters {missing}, unexpected {extra}")
+        raise ValueError(f"{name}: missing parameters {missing}, unexpected {extra}")
     return con.execute(sql, dict(params or {}))

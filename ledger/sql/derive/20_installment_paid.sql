@@ -18,6 +18,7 @@ WITH sched AS (
     FROM installments i
     JOIN loans l USING (loan_id)
     JOIN loan_segment g USING (loan_id)
+    WHERE g.lkey BETWEEN $lkey_first AND $lkey_last
 ),
 cum AS (
     SELECT
@@ -44,5 +45,5 @@ SELECT
     c.cum_principal_prev,
     CASE WHEN c.paid_target <= 0 THEN c.disbursed_date ELSE p.paid_date END AS paid_off_date
 FROM cum c
-ASOF LEFT JOIN pay_day p
+ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) p
     ON p.lkey = c.lkey AND p.cum_paid >= c.paid_target;

@@ -22,6 +22,7 @@ per_loan AS (
         arg_min(paid_off_date, installment_no)              AS first_paid_off_date,
         count(*)                                            AS installments
     FROM installment_paid
+    WHERE lkey BETWEEN $lkey_first AND $lkey_last
     GROUP BY lkey
 ),
 ends AS (
@@ -47,6 +48,7 @@ ends AS (
     FROM loans l
     JOIN loan_segment g USING (loan_id)
     LEFT JOIN per_loan p ON p.lkey = g.lkey
+    WHERE g.lkey BETWEEN $lkey_first AND $lkey_last
 )
 SELECT
     loan_id,

@@ -24,4 +24,5 @@ SELECT
     least(CASE WHEN l.closed_date <= (SELECT as_of FROM derive_settings) THEN l.closed_date END,
           l.wo_date) AS end_day
 FROM installment_paid i
-JOIN loan_status l ON l.lkey = i.lkey;
+JOIN loan_status l ON l.lkey = i.lkey
+WHERE i.lkey BETWEEN $lkey_first AND $lkey_last AND l.lkey BETWEEN $lkey_first AND $lkey_last;

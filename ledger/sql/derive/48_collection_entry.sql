@@ -16,34 +16,12 @@ WITH entries AS (
     WHERE (paid_off_date IS NULL OR paid_off_date > due_date)
       AND (end_day IS NULL OR end_day > due_date)
       AND due_date <= (SELECT as_of FROM derive_settings)
+      AND lkey BETWEEN $lkey_first AND $lkey_last
 )
 SELECT e.lkey, e.installment_no, e.seg_id, e.due_date, e.amount_due, e.cum_due_prev,
        e.paid_off_date,
        CAST(least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due)
             AS DECIMAL(18, 2)) AS paid_at_due
 FROM entries e
-ASOF LEFT JOIN pay_day p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
+ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
 ORDER BY e.due_date, e.seg_id;
-
-CREATE OR REPLACE TABLE collection_recovery_step AS
-WITH steps AS (
-    -- recovered so far on each later payment day: cumulative paid beyond what the earlier
-    -- installments took, capped at the installment, less what was paid by the due date
-    SELECT a.lkey, a.installment_no, a.due_date, a.seg_id,
-           CAST(p.paid_date - a.due_date AS INTEGER) AS j0,
-           least(greatest(p.cum_paid - a.cum_due_prev, 0), a.amount_due) - a.paid_at_due
-               AS recovered
-    FROM collection_entry a
-    JOIN pay_day p ON p.lkey = a.lkey AND p.paid_date > a.due_date
-    WHERE p.cum_paid > a.cum_due_prev + a.paid_at_due  -- nothing recovered before this
-),
-increments AS (
-    SELECT lkey, installment_no, due_date, seg_id, j0,
-           recovered - coalesce(lag(recovered) OVER (
-               PARTITION BY lkey, installment_no ORDER BY j0), 0) AS inc
-    FROM steps
-)
-SELECT lkey, installment_no, due_date, seg_id, j0, CAST(inc AS DECIMAL(18, 2)) AS inc
-FROM increments
-WHERE inc > 0
-ORDER BY due_date, seg_id;

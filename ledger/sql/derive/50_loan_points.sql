@@ -20,7 +20,7 @@ month_points AS (
         SELECT lkey, cohort, coalesce(close_day, wo_date) AS end_day,
                unnest(range(0, datediff('month', cohort, (SELECT d FROM last_month_end)) + 1)) AS k
         FROM loan_status
-        WHERE cohort <= (SELECT d FROM last_month_end)
+        WHERE cohort <= (SELECT d FROM last_month_end) AND lkey BETWEEN $lkey_first AND $lkey_last
     )
 ),
 points AS (
@@ -28,27 +28,29 @@ points AS (
     UNION ALL
     SELECT lkey, CAST(wo_date - 1 AS DATE) AS d, 'wo_eve' AS kind
     FROM loan_status
-    WHERE wo_date IS NOT NULL
+    WHERE wo_date IS NOT NULL AND lkey BETWEEN $lkey_first AND $lkey_last
 ),
 unpaid_order AS (
     SELECT lkey, due_date,
            day_key(coalesce(paid_off_date, DATE '9999-12-31')) + installment_no AS unpaid_key
     FROM installment_paid
+    WHERE lkey BETWEEN $lkey_first AND $lkey_last
 ),
 due_order AS (
     SELECT lkey, cum_due, day_key(due_date) + installment_no AS due_key
     FROM installment_paid
+    WHERE lkey BETWEEN $lkey_first AND $lkey_last
 ),
 paying AS (
     -- Installments that carry an amount, by where cumulative paid falls (zero ones repay nothing).
     SELECT lkey, cum_due_prev, cum_principal_prev, principal_due, interest_due, fee_due
     FROM installment_paid
-    WHERE amount_due > 0
+    WHERE amount_due > 0 AND lkey BETWEEN $lkey_first AND $lkey_last
 ),
 with_paid AS (
     SELECT kp.*, day_key(kp.d) AS day_key, coalesce(pd.cum_paid, 0) AS cum_paid
     FROM points kp
-    ASOF LEFT JOIN pay_day pd ON pd.lkey = kp.lkey AND pd.paid_date <= kp.d
+    ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) pd ON pd.lkey = kp.lkey AND pd.paid_date <= kp.d
 ),
 with_dpd AS (
     SELECT wp.*,
@@ -81,4 +83,4 @@ SELECT
     CAST(l.principal - w.principal_repaid AS DECIMAL(18, 2))               AS outstanding_principal,
     CAST(greatest(w.cum_due_before - w.cum_paid, 0) AS DECIMAL(18, 2))     AS past_due_amount
 FROM with_principal w
-JOIN loan_status l ON l.lkey = w.lkey;
+JOIN (SELECT * FROM loan_status WHERE lkey BETWEEN $lkey_first AND $lkey_last) l ON l.lkey = w.lkey;

@@ -9,15 +9,16 @@ days AS (
         SELECT g.lkey, CAST(CAST(a.action_at AS DATE) - 1 AS DATE) AS d
         FROM collection_actions a
         JOIN loan_segment g USING (loan_id)
-        WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
+        WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s) AND g.lkey BETWEEN $lkey_first AND $lkey_last
         UNION ALL
-        SELECT lkey, CAST(paid_date - 1 AS DATE) AS d FROM pay_day
+        SELECT lkey, CAST(paid_date - 1 AS DATE) AS d FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last
     )
 ),
 unpaid_order AS (
     SELECT lkey, due_date,
            day_key(coalesce(paid_off_date, DATE '9999-12-31')) + installment_no AS unpaid_key
     FROM installment_paid
+    WHERE lkey BETWEEN $lkey_first AND $lkey_last
 ),
 with_dpd AS (
     SELECT x.lkey, x.d,
@@ -28,4 +29,4 @@ with_dpd AS (
 SELECT w.lkey, w.d, w.dpd,
        loan_state(w.dpd, w.d, l.wo_date, l.close_day, (SELECT bucket_edges FROM s)) AS state
 FROM with_dpd w
-JOIN loan_status l ON l.lkey = w.lkey;
+JOIN (SELECT * FROM loan_status WHERE lkey BETWEEN $lkey_first AND $lkey_last) l ON l.lkey = w.lkey;

@@ -23,6 +23,7 @@ ended AS (
             FROM loan_status
             WHERE coalesce(close_day, wo_date) IS NOT NULL
               AND cohort <= (SELECT d FROM last_month_end)
+              AND lkey BETWEEN $lkey_first AND $lkey_last
         )
     )
     WHERE d >= end_day
@@ -30,7 +31,7 @@ ended AS (
 all_points AS (
     SELECT lkey, d AS month_end, state, dpd, outstanding_principal, past_due_amount
     FROM loan_points
-    WHERE kind = 'month_end'
+    WHERE kind = 'month_end' AND lkey BETWEEN $lkey_first AND $lkey_last
     UNION ALL
     SELECT lkey, month_end, state, 0, CAST(0 AS DECIMAL(18, 2)), CAST(0 AS DECIMAL(18, 2))
     FROM ended
@@ -49,5 +50,5 @@ SELECT
     lag(p.state) OVER w AS prev_state,
     lag(p.outstanding_principal) OVER w AS prev_outstanding_principal
 FROM all_points p
-JOIN loan_status l ON l.lkey = p.lkey
+JOIN (SELECT * FROM loan_status WHERE lkey BETWEEN $lkey_first AND $lkey_last) l ON l.lkey = p.lkey
 WINDOW w AS (PARTITION BY p.lkey ORDER BY p.month_end);

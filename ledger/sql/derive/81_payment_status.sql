@@ -12,14 +12,16 @@ WITH pays AS (
            epoch_us(CAST(r.paid_date + 1 AS TIMESTAMP)) * 1000 AS end_key
     FROM repayments r
     JOIN loan_status l USING (loan_id)
-    LEFT JOIN day_state ds ON ds.lkey = l.lkey AND ds.d = r.paid_date - 1
-    WHERE r.paid_date <= (SELECT as_of FROM derive_settings)
+    LEFT JOIN (SELECT * FROM day_state WHERE lkey BETWEEN $lkey_first AND $lkey_last) ds
+        ON ds.lkey = l.lkey AND ds.d = r.paid_date - 1
+    WHERE r.paid_date <= (SELECT as_of FROM derive_settings) AND l.lkey BETWEEN $lkey_first AND $lkey_last
 ),
 touch_order AS (
     SELECT action_id, lkey, action_date, channel, agency, agent_id, bucket,
            epoch_us(action_at) * 1000
                + row_number() OVER (PARTITION BY lkey, action_at ORDER BY action_id) AS touch_key
     FROM action_status
+    WHERE lkey BETWEEN $lkey_first AND $lkey_last
 ),
 touched AS (
     SELECT p.*, t.action_id, t.action_date, t.channel, t.agency, t.agent_id, t.bucket AS action_bucket

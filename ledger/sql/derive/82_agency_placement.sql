@@ -10,12 +10,13 @@ WITH placements AS (
            min(action_date) AS placed_date,
            arg_min(bucket, action_at) AS placed_bucket
     FROM action_status
-    WHERE agency IS NOT NULL
+    WHERE agency IS NOT NULL AND lkey BETWEEN $lkey_first AND $lkey_last
     GROUP BY agency, lkey
 ),
 due_order AS (
     SELECT lkey, cum_due, day_key(due_date) + installment_no AS due_key
     FROM installment_paid
+    WHERE lkey BETWEEN $lkey_first AND $lkey_last
 ),
 with_due AS (
     SELECT p.*, coalesce(o.cum_due, 0) AS due_before
@@ -25,7 +26,7 @@ with_due AS (
 with_paid AS (
     SELECT w.*, coalesce(pd.cum_paid, 0) AS paid_before
     FROM with_due w
-    ASOF LEFT JOIN pay_day pd ON pd.lkey = w.lkey AND pd.paid_date <= CAST(w.placed_date - 1 AS DATE)
+    ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) pd ON pd.lkey = w.lkey AND pd.paid_date <= CAST(w.placed_date - 1 AS DATE)
 )
 SELECT agency, lkey, seg_id, placed_date, placed_bucket,
        CAST(paid_before AS DECIMAL(18, 2)) AS paid_before,

@@ -14,4 +14,5 @@ CROSS JOIN (SELECT unnest(vintage_thresholds) AS threshold FROM derive_settings)
 WHERE (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date + t.threshold)
   AND (i.end_day IS NULL OR i.end_day > i.due_date + t.threshold)
   AND i.due_date + t.threshold <= (SELECT as_of FROM derive_settings)
+  AND i.lkey BETWEEN $lkey_first AND $lkey_last
 GROUP BY ALL;
