@@ -12,6 +12,7 @@ FROM (
     SELECT r.loan_id, g.lkey, r.paid_date, CAST(sum(r.amount) AS DECIMAL(18, 2)) AS amount
     FROM repayments r
     JOIN loan_segment g USING (loan_id)
-    WHERE r.paid_date <= (SELECT as_of FROM derive_settings) AND g.lkey BETWEEN $lkey_first AND $lkey_last
+    WHERE r.paid_date <= (SELECT as_of FROM derive_settings)
+      AND g.lkey BETWEEN $lkey_first AND $lkey_last
     GROUP BY r.loan_id, g.lkey, r.paid_date
 );

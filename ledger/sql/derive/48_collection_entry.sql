@@ -23,5 +23,6 @@ SELECT e.lkey, e.installment_no, e.seg_id, e.due_date, e.amount_due, e.cum_due_p
        CAST(least(greatest(coalesce(p.cum_paid, 0) - e.cum_due_prev, 0), e.amount_due)
             AS DECIMAL(18, 2)) AS paid_at_due
 FROM entries e
-ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) p ON p.lkey = e.lkey AND p.paid_date <= e.due_date
+ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) p
+    ON p.lkey = e.lkey AND p.paid_date <= e.due_date
 ORDER BY e.due_date, e.seg_id;

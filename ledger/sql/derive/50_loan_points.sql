@@ -50,7 +50,8 @@ paying AS (
 with_paid AS (
     SELECT kp.*, day_key(kp.d) AS day_key, coalesce(pd.cum_paid, 0) AS cum_paid
     FROM points kp
-    ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) pd ON pd.lkey = kp.lkey AND pd.paid_date <= kp.d
+    ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) pd
+        ON pd.lkey = kp.lkey AND pd.paid_date <= kp.d
 ),
 with_dpd AS (
     SELECT wp.*,

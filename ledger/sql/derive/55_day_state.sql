@@ -9,9 +9,12 @@ days AS (
         SELECT g.lkey, CAST(CAST(a.action_at AS DATE) - 1 AS DATE) AS d
         FROM collection_actions a
         JOIN loan_segment g USING (loan_id)
-        WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s) AND g.lkey BETWEEN $lkey_first AND $lkey_last
+        WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
+          AND g.lkey BETWEEN $lkey_first AND $lkey_last
         UNION ALL
-        SELECT lkey, CAST(paid_date - 1 AS DATE) AS d FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last
+        SELECT lkey, CAST(paid_date - 1 AS DATE) AS d
+        FROM pay_day
+        WHERE lkey BETWEEN $lkey_first AND $lkey_last
     )
 ),
 unpaid_order AS (

@@ -18,7 +18,8 @@ acts AS (
     FROM collection_actions a
     JOIN loan_status l USING (loan_id)
     JOIN loan_segment g ON g.lkey = l.lkey
-    WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s) AND l.lkey BETWEEN $lkey_first AND $lkey_last
+    WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
+      AND l.lkey BETWEEN $lkey_first AND $lkey_last
 ),
 over_cap_days AS (
     SELECT c.bkey, c.action_date,
@@ -82,6 +83,7 @@ SELECT
 FROM acts a
 CROSS JOIN s
 LEFT JOIN over_cap_days oc ON oc.bkey = a.bkey AND oc.action_date = a.action_date
-LEFT JOIN (SELECT * FROM day_state WHERE lkey BETWEEN $lkey_first AND $lkey_last) ds ON ds.lkey = a.lkey AND ds.d = a.action_date - 1
+LEFT JOIN (SELECT * FROM day_state WHERE lkey BETWEEN $lkey_first AND $lkey_last) ds
+    ON ds.lkey = a.lkey AND ds.d = a.action_date - 1
 LEFT JOIN paid_before pp ON pp.action_id = a.action_id
 LEFT JOIN paid_by_ptp_date pb ON pb.action_id = a.action_id;

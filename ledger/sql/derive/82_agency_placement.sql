@@ -26,7 +26,8 @@ with_due AS (
 with_paid AS (
     SELECT w.*, coalesce(pd.cum_paid, 0) AS paid_before
     FROM with_due w
-    ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) pd ON pd.lkey = w.lkey AND pd.paid_date <= CAST(w.placed_date - 1 AS DATE)
+    ASOF LEFT JOIN (SELECT * FROM pay_day WHERE lkey BETWEEN $lkey_first AND $lkey_last) pd
+        ON pd.lkey = w.lkey AND pd.paid_date <= CAST(w.placed_date - 1 AS DATE)
 )
 SELECT agency, lkey, seg_id, placed_date, placed_bucket,
        CAST(paid_before AS DECIMAL(18, 2)) AS paid_before,
