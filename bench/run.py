@@ -789,7 +789,7 @@ def report_lines(r: dict[str, Any]) -> list[str]:
         "|---|---|---|",
     ]
     for s in sorted(imp["steps"], key=lambda s: -s["wall_s"]):
-        ranges = f" ({s['runs']} runs: loan ranges)" if s.get("runs") else ""
+        ranges = f" ({s['runs']} loan ranges)" if s.get("runs") else ""
         lines.append(f"| {s['step']}{ranges} | {s['wall_s']:.2f} | {s['cpu_s']:.2f} |")
     if "pages" in r:
         lines += [

@@ -6,11 +6,13 @@ table it builds and at what grain; pages and queries read those (and the raw tab
 drill-downs), never the import's staging tables.
 
 A file that uses the parameters $lkey_first and $lkey_last is a per-loan step: it runs once per
-range of about derive_chunk_loans() loans (loan_ranges), the first range creating its tables and
-the others appending to them, so that no step's working set outgrows the memory limit however
-many loans the ledger holds. Such a step reads only its range's rows of every table (each source
-filtered on lkey) and must give the same rows as in one go: tests/test_derive_ranges.py derives
-random ledgers both ways.
+range of derive_chunk_loans() loans (loan_ranges), the first range creating its tables and the
+others appending to them, so that no step's working set outgrows the memory limit however many
+loans the ledger holds. Such a step reads only its range's rows of every table: derived tables
+filtered on lkey (they are written range by range, so other ranges' row groups are skipped), raw
+tables on $loan_id_first..$loan_id_last. It must give the same rows as in one go:
+tests/test_derive_ranges.py derives random ledgers both ways. What spans loans of several ranges
+(a borrower's calls on all their loans: 79_over_cap_day) is a step of its own over all loans.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -49,11 +52,20 @@ def derive_chunk_loans() -> int:
     return max(1, int(os.environ.get("LEDGER_DERIVE_CHUNK_LOANS", DEFAULT_CHUNK_LOANS)))
 
 
-def loan_ranges(con: duckdb.DuckDBPyConnection, chunk_loans: int) -> list[tuple[int, int]]:
-    """The lkey ranges, in order, of about `chunk_loans` loans each, never splitting a borrower
-    (sql/derive_ranges.sql); one empty range when there are no loans, so every table is made."""
+class LoanRange(NamedTuple):
+    """A per-loan step's range: lkeys, and the same loans' loan_ids (lkeys follow loan_id)."""
+
+    lkey_first: int
+    lkey_last: int
+    loan_id_first: str
+    loan_id_last: str
+
+
+def loan_ranges(con: duckdb.DuckDBPyConnection, chunk_loans: int) -> list[LoanRange]:
+    """The loan ranges, in order, of `chunk_loans` loans each (sql/derive_ranges.sql); one empty
+    range when there are no loans, so that every table is made."""
     rows = execute_file(con, RANGES_SQL, {"chunk_loans": chunk_loans}).fetchall()
-    return [(int(lo), int(hi)) for lo, hi in rows] or [(0, -1)]
+    return [LoanRange(int(a), int(b), c, d) for a, b, c, d in rows] or [LoanRange(0, -1, "", "")]
 
 
 def as_inserts(sql: str, name: str) -> str:
@@ -127,21 +139,23 @@ def derive(
         "derive_version": derivation_version(),
     }
     files = derive_files()
-    ranges: list[tuple[int, int]] = []
+    ranges: list[LoanRange] = []
     for number, path in enumerate(files):
         sql = read_sql(path)
         wanted = sql_parameters(sql)
-        runs: list[tuple[str, str, dict[str, int]]] = [(path.stem, sql, {})]
+        runs: list[tuple[str, str, dict[str, object]]] = [(path.stem, sql, {})]
         if LOAN_RANGE_PARAMETERS <= wanted:
             # loan_segment, which numbers the loans, is built by then (01_segments)
             ranges = ranges or loan_ranges(con, chunk_loans or derive_chunk_loans())
             runs = [
                 (
-                    path.stem if len(ranges) == 1 else f"{path.stem} (loans {lo}-{hi})",
+                    path.stem
+                    if len(ranges) == 1
+                    else f"{path.stem} (loans {r.lkey_first}-{r.lkey_last})",
                     sql if index == 0 else as_inserts(sql, path.name),
-                    {"lkey_first": lo, "lkey_last": hi},
+                    r._asdict(),
                 )
-                for index, (lo, hi) in enumerate(ranges)
+                for index, r in enumerate(ranges)
             ]
         for label, text, bounds in runs:
             if progress:

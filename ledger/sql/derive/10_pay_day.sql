@@ -14,5 +14,6 @@ FROM (
     JOIN loan_segment g USING (loan_id)
     WHERE r.paid_date <= (SELECT as_of FROM derive_settings)
       AND g.lkey BETWEEN $lkey_first AND $lkey_last
+      AND r.loan_id BETWEEN $loan_id_first AND $loan_id_last
     GROUP BY r.loan_id, g.lkey, r.paid_date
 );

@@ -19,6 +19,7 @@ WITH sched AS (
     JOIN loans l USING (loan_id)
     JOIN loan_segment g USING (loan_id)
     WHERE g.lkey BETWEEN $lkey_first AND $lkey_last
+      AND i.loan_id BETWEEN $loan_id_first AND $loan_id_last AND l.loan_id BETWEEN $loan_id_first AND $loan_id_last
 ),
 cum AS (
     SELECT

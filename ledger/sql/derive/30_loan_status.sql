@@ -48,7 +48,7 @@ ends AS (
     FROM loans l
     JOIN loan_segment g USING (loan_id)
     LEFT JOIN per_loan p ON p.lkey = g.lkey
-    WHERE g.lkey BETWEEN $lkey_first AND $lkey_last
+    WHERE g.lkey BETWEEN $lkey_first AND $lkey_last AND l.loan_id BETWEEN $loan_id_first AND $loan_id_last
 )
 SELECT
     loan_id,

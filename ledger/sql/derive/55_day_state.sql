@@ -10,7 +10,7 @@ days AS (
         FROM collection_actions a
         JOIN loan_segment g USING (loan_id)
         WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
-          AND g.lkey BETWEEN $lkey_first AND $lkey_last
+          AND g.lkey BETWEEN $lkey_first AND $lkey_last AND a.loan_id BETWEEN $loan_id_first AND $loan_id_last
         UNION ALL
         SELECT lkey, CAST(paid_date - 1 AS DATE) AS d
         FROM pay_day

@@ -3,12 +3,8 @@
 -- conduct flags. Grain: one row per action.
 -- PTP kept: payments from the action's day to ptp_date, both inclusive, total at least
 -- ptp_amount - paid_tolerance; only PTPs whose ptp_date is on or before the as-of date are due.
--- over_connected_day / over_dial_day: a phone or ivr action on a borrower-day (all the
--- borrower's loans) with more than connected_call_cap right-party phone/ivr contacts / more than
--- dial_cap phone/ivr actions (METRICS.md §10). A day is either wholly on or before an as-of date
--- or not, so the flags hold for any as-of the queries choose; a segment filter keeps the
--- borrower-days with a phone/ivr action on a loan of the segment, counted on all the borrower's
--- calls that day (the cap protects the borrower, whatever the product).
+-- over_connected_day / over_dial_day: a phone or ivr action on a borrower-day over a cap
+-- (79_over_cap_day.sql, which counts all the borrower's loans, whatever range they are in).
 CREATE OR REPLACE TABLE action_status AS
 WITH s AS (SELECT * FROM derive_settings),
 acts AS (
@@ -20,19 +16,8 @@ acts AS (
     JOIN loan_segment g ON g.lkey = l.lkey
     WHERE CAST(a.action_at AS DATE) <= (SELECT as_of FROM s)
       AND l.lkey BETWEEN $lkey_first AND $lkey_last
-),
-over_cap_days AS (
-    SELECT c.bkey, c.action_date,
-           c.connected > s.connected_call_cap AS over_connected,
-           c.dials > s.dial_cap AS over_dial
-    FROM (
-        SELECT bkey, action_date, count(*) AS dials, count(*) FILTER (WHERE rpc) AS connected
-        FROM acts
-        WHERE channel IN ('phone', 'ivr')
-        GROUP BY ALL
-    ) c
-    CROSS JOIN s
-    WHERE c.connected > s.connected_call_cap OR c.dials > s.dial_cap
+      AND g.lkey BETWEEN $lkey_first AND $lkey_last
+      AND a.loan_id BETWEEN $loan_id_first AND $loan_id_last
 ),
 paid_before AS (
     SELECT a.action_id, coalesce(p.cum_paid, 0) AS cum_paid_before
@@ -82,7 +67,7 @@ SELECT
     coalesce(a.channel IN ('phone', 'ivr') AND oc.over_dial, false) AS over_dial_day
 FROM acts a
 CROSS JOIN s
-LEFT JOIN over_cap_days oc ON oc.bkey = a.bkey AND oc.action_date = a.action_date
+LEFT JOIN over_cap_day oc ON oc.bkey = a.bkey AND oc.action_date = a.action_date
 LEFT JOIN (SELECT * FROM day_state WHERE lkey BETWEEN $lkey_first AND $lkey_last) ds
     ON ds.lkey = a.lkey AND ds.d = a.action_date - 1
 LEFT JOIN paid_before pp ON pp.action_id = a.action_id

@@ -15,7 +15,7 @@ WITH pays AS (
     LEFT JOIN (SELECT * FROM day_state WHERE lkey BETWEEN $lkey_first AND $lkey_last) ds
         ON ds.lkey = l.lkey AND ds.d = r.paid_date - 1
     WHERE r.paid_date <= (SELECT as_of FROM derive_settings)
-      AND l.lkey BETWEEN $lkey_first AND $lkey_last
+      AND l.lkey BETWEEN $lkey_first AND $lkey_last AND r.loan_id BETWEEN $loan_id_first AND $loan_id_last
 ),
 touch_order AS (
     SELECT action_id, lkey, action_date, channel, agency, agent_id, bucket,
