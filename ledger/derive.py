@@ -124,7 +124,7 @@ def derive(
     """Build every derived table from the raw tables in `con`; return the as-of date used.
 
     `progress(step_name, done, total)` is called before each step when given. The per-loan
-    steps run for ranges of about `chunk_loans` loans (default: derive_chunk_loans()).
+    steps run for ranges of `chunk_loans` loans (default: derive_chunk_loans()).
     """
     settings = settings or load_settings()
     chosen = as_of or default_as_of(con)
@@ -160,7 +160,8 @@ def derive(
         for label, text, bounds in runs:
             if progress:
                 progress(label, number, len(files))
-            params = {name: bounds.get(name, values.get(name)) for name in wanted}
+            given = {**values, **bounds}
+            params = {name: given[name] for name in wanted}  # KeyError: a parameter we lack
             try:
                 _run_step(con, text, path.name, params)
             except duckdb.OutOfMemoryException:
