@@ -11,7 +11,7 @@ WITH s AS (SELECT * FROM derive_settings),
 calls AS (
     SELECT g.bkey, CAST(a.action_at AS DATE) AS action_date,
            count(*) AS dials,
-           count(*) FILTER (WHERE a.outcome IN ('contacted', 'ptp', 'refused', 'paid')) AS connected
+           count(*) FILTER (WHERE right_party(a.outcome)) AS connected
     FROM collection_actions a
     JOIN loan_segment g USING (loan_id)
     WHERE a.channel IN ('phone', 'ivr')

@@ -10,7 +10,7 @@ WITH s AS (SELECT * FROM derive_settings),
 acts AS (
     SELECT a.*, CAST(a.action_at AS DATE) AS action_date, l.lkey, l.seg_id, l.cohort,
            g.borrower_id, g.bkey,
-           coalesce(a.outcome IN ('contacted', 'ptp', 'refused', 'paid'), false) AS rpc
+           right_party(a.outcome) AS rpc
     FROM collection_actions a
     JOIN loan_status l USING (loan_id)
     JOIN loan_segment g ON g.lkey = l.lkey
