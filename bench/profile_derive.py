@@ -28,6 +28,26 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _step_values(con: Any) -> dict[str, Any]:
+    """The parameters the derivation gives its steps, for a derived database. A per-loan step
+    gets the first loan range (ledger.derive.loan_ranges): the whole ledger up to
+    LEDGER_DERIVE_CHUNK_LOANS loans, so a step rerun on a bigger ledger's copy is one range's
+    work (and leaves only that range in its table)."""
+    from ledger.derive import derivation_version, derive_chunk_loans, loan_ranges
+    from ledger.settings import load_settings
+
+    settings = load_settings()
+    return {
+        **settings.as_params(),
+        "as_of": con.execute("SELECT as_of FROM derive_settings").fetchone()[0],
+        "min_segment_size": settings.min_segment_size,
+        "max_segment_values": settings.max_segment_values,
+        "vintage_thresholds": list(settings.vintage_thresholds),
+        "derive_version": derivation_version(),
+        **loan_ranges(con, derive_chunk_loans())[0]._asdict(),
+    }
+
+
 def _label(op: dict[str, Any]) -> str:
     info = op.get("extra_info") or {}
     bits = [op.get("name", "?")]
@@ -56,7 +76,6 @@ def profile(db: Path, steps: list[str] | None = None, top: int = 6) -> list[dict
     sys.path.insert(0, str(REPO))
     from ledger.db import connect
     from ledger.derive import derive_files
-    from ledger.settings import load_settings
     from ledger.sqlfile import read_sql, sql_parameters
 
     work = Path(tempfile.mkdtemp(prefix="bench_profile_"))
@@ -65,15 +84,7 @@ def profile(db: Path, steps: list[str] | None = None, top: int = 6) -> list[dict
     out_file = work / "profile.json"
     con = connect(copy)
     try:
-        settings = load_settings()
-        as_of = con.execute("SELECT as_of FROM derive_settings").fetchone()[0]
-        values: dict[str, Any] = {
-            **settings.as_params(),
-            "min_segment_size": settings.min_segment_size,
-            "max_segment_values": settings.max_segment_values,
-            "vintage_thresholds": list(settings.vintage_thresholds),
-            "as_of": as_of,
-        }
+        values = _step_values(con)
         con.execute("SET enable_profiling = 'json'")
         con.execute(f"SET profiling_output = '{out_file}'")
         result = []
@@ -115,7 +126,6 @@ def try_variant(db: Path, variant: Path) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
     from ledger.db import connect
     from ledger.derive import DERIVE_DIR
-    from ledger.settings import load_settings
     from ledger.sqlfile import sql_parameters
 
     step = variant.stem.split("__")[0]
@@ -127,15 +137,7 @@ def try_variant(db: Path, variant: Path) -> dict[str, Any]:
     shutil.copy(db, copy)
     con = connect(copy)
     try:
-        settings = load_settings()
-        as_of = con.execute("SELECT as_of FROM derive_settings").fetchone()[0]
-        values: dict[str, Any] = {
-            **settings.as_params(),
-            "as_of": as_of,
-            "min_segment_size": settings.min_segment_size,
-            "max_segment_values": settings.max_segment_values,
-            "vintage_thresholds": list(settings.vintage_thresholds),
-        }
+        values = _step_values(con)
         timings = {}
         for label, sql in (
             ("original", original),
