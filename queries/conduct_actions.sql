@@ -12,7 +12,7 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $rule, $channel,
 -- $agency, $agent ('' = any), $limit.
 WITH chosen AS (
-    SELECT action_id, loan_id, bkey, action_date, action_at, channel, agency, agent_id, outcome,
+    SELECT action_id, lkey, bkey, action_date, action_at, channel, agency, agent_id, outcome,
            contact_target, bucket, complaint, count(*) OVER () AS rows_total
     FROM action_status
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
@@ -41,10 +41,11 @@ day_counts AS (
     WHERE a.channel IN ('phone', 'ivr') AND $rule IN ('over_connected_cap', 'over_dial_cap')
     GROUP BY ALL
 )
-SELECT s.action_id, s.loan_id, s.action_at, s.channel, s.agency, s.agent_id, s.outcome,
+SELECT s.action_id, g.loan_id, s.action_at, s.channel, s.agency, s.agent_id, s.outcome,
        s.contact_target, s.bucket, s.complaint, $rule AS rule,
        c.dials AS borrower_day_dials, c.connected AS borrower_day_connected, s.rows_total
 FROM shown s
+JOIN loan_segment g ON g.lkey = s.lkey
 LEFT JOIN day_counts c
   ON c.bkey = s.bkey AND c.action_date = s.action_date AND s.channel IN ('phone', 'ivr')
 ORDER BY s.action_at DESC, s.action_id;

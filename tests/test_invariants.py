@@ -92,3 +92,16 @@ def test_money_stays_decimal(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     )
     assert types and all(t.startswith("DECIMAL") for t in types.values()), types
+
+
+def test_only_recoveries_are_credited_to_an_action(con: duckdb.DuckDBPyConnection) -> None:
+    """payment_status looks the last touch up for collection recoveries only (81_payment_status:
+    every query reads it for recoveries only), and finds one for the sample's recoveries."""
+    credited, recoveries_touched = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT is_recovery AND last_action_id IS NOT NULL),"
+        " count(*) FILTER (WHERE is_recovery AND last_action_id IS NOT NULL)"
+        " FROM payment_status"
+    ).fetchone()
+    assert credited == 0
+    if con.execute("SELECT count(*) FROM action_status").fetchone()[0] > 0:
+        assert recoveries_touched > 0
