@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,21 @@ def copy_golden(dest: Path) -> Path:
     for t in GOLDEN_TABLES:
         shutil.copy(golden_dir() / f"{t}.csv", dest / f"{t}.csv")
     return dest
+
+
+def import_exports(tmp: Path, exports: dict[str, str], as_of: date) -> Path:
+    """A database imported (without rejects) from export files given as text, e.g.
+    {"loans.csv": "loan_id,..."}: small hand-made ledgers for one behaviour at a time."""
+    from ledger.importer import import_paths
+
+    src = tmp / "exports"
+    src.mkdir(parents=True, exist_ok=True)
+    for name, text in exports.items():
+        (src / name).write_text(text, encoding="utf-8")
+    db = tmp / "ledger.duckdb"
+    report = import_paths([src], db, as_of=as_of)
+    assert not report.rejects, report.rejects
+    return db
 
 
 def write_lines(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:

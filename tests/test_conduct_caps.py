@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import queries
-from ledger.importer import import_paths
+from tests.import_support import import_exports
 
 AS_OF = date(2024, 3, 31)
 LOANS = (
@@ -61,17 +61,13 @@ def _actions() -> str:
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    src = tmp_path_factory.mktemp("caps_src")
-    for name, text in {
+    exports = {
         "loans.csv": LOANS,
         "installments.csv": INSTALLMENTS,
         "repayments.csv": REPAYMENTS,
         "collection_actions.csv": _actions(),
-    }.items():
-        (src / name).write_text(text, encoding="utf-8")
-    db = tmp_path_factory.mktemp("caps_db") / "ledger.duckdb"
-    report = import_paths([src], db, as_of=AS_OF)
-    assert not report.rejects
+    }
+    db = import_exports(tmp_path_factory.mktemp("caps"), exports, AS_OF)
     connection = duckdb.connect(str(db), read_only=True)
     yield connection
     connection.close()

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import queries
-from ledger.importer import import_paths
+from tests.import_support import import_exports
 
 AS_OF = date(2024, 3, 31)
 LOANS = (
@@ -50,17 +50,13 @@ A9,L2,2024-02-05 09:00:00,sms,,delivered,,,0.05,false,borrower
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    src = tmp_path_factory.mktemp("touch_src")
-    for name, text in {
+    exports = {
         "loans.csv": LOANS,
         "installments.csv": INSTALLMENTS,
         "repayments.csv": REPAYMENTS,
         "collection_actions.csv": ACTIONS,
-    }.items():
-        (src / name).write_text(text, encoding="utf-8")
-    db = tmp_path_factory.mktemp("touch_db") / "ledger.duckdb"
-    report = import_paths([src], db, as_of=AS_OF)
-    assert not report.rejects
+    }
+    db = import_exports(tmp_path_factory.mktemp("touch"), exports, AS_OF)
     connection = duckdb.connect(str(db), read_only=True)
     yield connection
     connection.close()
