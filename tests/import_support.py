@@ -39,6 +39,29 @@ def copy_golden(dest: Path) -> Path:
     return dest
 
 
+LOANS_HEADER = (
+    "loan_id,borrower_id,disbursed_date,principal,term_months,product,region,risk_grade,"
+    "acquisition_channel,closed_date,close_reason\n"
+)
+ACTIONS_HEADER = (
+    "action_id,loan_id,action_at,channel,agency,outcome,ptp_amount,ptp_date,cost,complaint,"
+    "contact_target\n"
+)
+
+
+def two_month_schedules(*loan_ids: str) -> str:
+    """installments.csv for loans disbursed 2024-01-10: 500.00 + 10.00 interest due on
+    2024-02-10 and again on 2024-03-10 (510.00 a month)."""
+    rows = [
+        f"{loan},{no},{due},500.00,10.00,0.00"
+        for loan in loan_ids
+        for no, due in ((1, "2024-02-10"), (2, "2024-03-10"))
+    ]
+    return "loan_id,installment_no,due_date,principal_due,interest_due,fee_due\n" + "".join(
+        r + "\n" for r in rows
+    )
+
+
 def import_exports(tmp: Path, exports: dict[str, str], as_of: date) -> Path:
     """A database imported (without rejects) from export files given as text, e.g.
     {"loans.csv": "loan_id,..."}: small hand-made ledgers for one behaviour at a time."""

@@ -14,34 +14,23 @@ import duckdb
 import pytest
 
 import queries
-from tests.import_support import import_exports
+from tests.import_support import (
+    ACTIONS_HEADER,
+    LOANS_HEADER,
+    import_exports,
+    two_month_schedules,
+)
 
 AS_OF = date(2024, 3, 31)
-LOANS = (
-    (
-        "loan_id,borrower_id,disbursed_date,principal,term_months,product,region,risk_grade,"
-        "acquisition_channel,closed_date,close_reason\n"
-    )
-    + """L1,B1,2024-01-10,1000.00,2,cash_loan,Guangdong,A,app_store,,
-L2,B1,2024-01-10,1000.00,2,card,Guangdong,A,app_store,,
-L3,B2,2024-01-10,1000.00,2,card,Guangdong,A,app_store,,
-"""
+LOANS = LOANS_HEADER + (
+    "L1,B1,2024-01-10,1000.00,2,cash_loan,Guangdong,A,app_store,,\n"
+    "L2,B1,2024-01-10,1000.00,2,card,Guangdong,A,app_store,,\n"
+    "L3,B2,2024-01-10,1000.00,2,card,Guangdong,A,app_store,,\n"
 )
-INSTALLMENTS = """loan_id,installment_no,due_date,principal_due,interest_due,fee_due
-L1,1,2024-02-10,500.00,10.00,0.00
-L1,2,2024-03-10,500.00,10.00,0.00
-L2,1,2024-02-10,500.00,10.00,0.00
-L2,2,2024-03-10,500.00,10.00,0.00
-L3,1,2024-02-10,500.00,10.00,0.00
-L3,2,2024-03-10,500.00,10.00,0.00
-"""
+INSTALLMENTS = two_month_schedules("L1", "L2", "L3")
 REPAYMENTS = """payment_id,loan_id,paid_date,amount
 P1,L1,2024-03-20,510.00
 """
-HEADER = (
-    "action_id,loan_id,action_at,channel,agency,outcome,ptp_amount,ptp_date,cost,complaint,"
-    "contact_target\n"
-)
 
 
 def _actions() -> str:
@@ -56,7 +45,7 @@ def _actions() -> str:
     # B2 on the same day: 6 dials, not over the cap
     for i in range(6):
         rows.append(f"A3{i},L3,2024-02-20 1{i}:00:00,phone,,no_answer,,,1.00,false,borrower")
-    return HEADER + "\n".join(rows) + "\n"
+    return ACTIONS_HEADER + "\n".join(rows) + "\n"
 
 
 @pytest.fixture(scope="module")

@@ -14,31 +14,26 @@ import duckdb
 import pytest
 
 import queries
-from tests.import_support import import_exports
+from tests.import_support import (
+    ACTIONS_HEADER,
+    LOANS_HEADER,
+    import_exports,
+    two_month_schedules,
+)
 
 AS_OF = date(2024, 3, 31)
-LOANS = (
-    "loan_id,borrower_id,disbursed_date,principal,term_months,product,region,risk_grade,"
-    "acquisition_channel,closed_date,close_reason\n"
+LOANS = LOANS_HEADER + (
     "L1,B1,2024-01-10,1000.00,2,cash_loan,Guangdong,A,app_store,,\n"
     "L2,B2,2024-01-10,1000.00,2,cash_loan,Guangdong,A,app_store,,\n"
 )
-INSTALLMENTS = """loan_id,installment_no,due_date,principal_due,interest_due,fee_due
-L1,1,2024-02-10,500.00,10.00,0.00
-L1,2,2024-03-10,500.00,10.00,0.00
-L2,1,2024-02-10,500.00,10.00,0.00
-L2,2,2024-03-10,500.00,10.00,0.00
-"""
+INSTALLMENTS = two_month_schedules("L1", "L2")
 # L1 is past due from 2024-02-11, so P1 on 2024-03-20 is a collection recovery; L2 pays early.
 REPAYMENTS = """payment_id,loan_id,paid_date,amount
 P1,L1,2024-03-20,510.00
 P2,L2,2024-02-09,510.00
 """
 ACTIONS = (
-    (
-        "action_id,loan_id,action_at,channel,agency,outcome,ptp_amount,ptp_date,cost,complaint,"
-        "contact_target\n"
-    )
+    ACTIONS_HEADER
     + """A2,L1,2024-03-15 10:00:00,sms,,delivered,,,0.05,false,borrower
 A3,L1,2024-03-15 10:00:00,phone,,contacted,,,2.00,false,borrower
 A1,L1,2024-03-15 10:00:00,field_visit,,visited,,,80.00,false,borrower
