@@ -250,7 +250,7 @@ def _open_sources(
         scan = f"s{len(sources)}"
         if f.fmt == "csv":
             info = prepare_csv(f, mapping, tmpdir)
-            relation, params = csv_relation(info, scan)
+            relation, params, lines_table = csv_relation(info, scan)
             src = Source(
                 f,
                 f.label,
@@ -262,6 +262,7 @@ def _open_sources(
                 delimiter=info.delimiter,
                 encoding=info.encoding,
                 csv=info,
+                lines_table=lines_table,
             )
             src.table, src.table_reason = _decide_table(src, f.name_table, mapping)
             sources.append(src)

@@ -9,7 +9,9 @@ for CSV, Parquet and Excel alike (and nothing loops over rows in Python for CSV 
   endings. Files that DuckDB cannot read as they are (GBK, UTF-16, mixed line endings) are
   transcoded in chunks to a temporary UTF-8 file. The header line and the delimiter are found
   here (title lines above the header are skipped); DuckDB then reads the data with every
-  column as VARCHAR and records malformed lines (store_rejects).
+  column as VARCHAR and records malformed lines (store_rejects), into a temporary table whose
+  rowid is the row's position (`load_lines`: a read numbered `WITH ORDINALITY` runs the whole
+  staging statement on one thread).
 - Parquet: DuckDB's read_parquet, each column cast to VARCHAR; `_ord` is the row number.
 - Excel: pandas with the calamine engine, every cell turned into text (date cells as ISO
   dates); `_ord` is the sheet's row number as Excel shows it.
@@ -61,6 +63,8 @@ class Source:
     """One table's rows from one file (or sheet), ready for SQL.
 
     relation: SQL text (FROM-able) with columns c0..c{n-1} VARCHAR and _ord BIGINT.
+    lines_table: for CSV, the temporary table `relation` reads, which load_lines fills from the
+    file just before the rows are staged and drop_lines empties right after.
     """
 
     found: FoundFile
@@ -75,6 +79,7 @@ class Source:
     table: str | None = None
     table_reason: str = ""
     csv: CsvInfo | None = None
+    lines_table: str | None = None
     keepalive: Any = None  # objects registered in DuckDB (Excel) that must outlive the import
 
     @property
@@ -493,26 +498,58 @@ def prepare_csv(found: FoundFile, mapping: Mapping | None, tmpdir: Path) -> CsvI
     )
 
 
-def csv_relation(info: CsvInfo, scan: str) -> tuple[str, dict[str, Any]]:
-    """DuckDB's read of the data lines: all VARCHAR, bad lines into rejects table `scan`."""
-    cols = {f"c{i}": "VARCHAR" for i in range(len(info.headers))}
+def csv_relation(info: CsvInfo, scan: str) -> tuple[str, dict[str, Any], str]:
+    """How a CSV file's data lines reach SQL: (relation, params, lines_table).
+
+    The relation reads the temporary table `lines_table`, which load_lines fills from the file
+    (all VARCHAR, bad lines into the rejects table `{scan}_errors`); `_ord` is its rowid + 1.
+
+    Why a table: `_ord` must be the row's position in the file, and numbering the rows as they
+    are read (`WITH ORDINALITY`, or `row_number() OVER ()`) runs the whole statement that reads
+    them on one thread. A table created from the read with preserve_insertion_order on keeps the
+    file's order while reading and writing in parallel, and a new table's rowid is that order
+    (DuckDB's "Order Preservation"). At 1M loans this halves the staging of the 10.5M actions
+    (34 s on one thread against 5 s + 12 s on two)."""
+    lines_table = f"{scan}_lines"
     names = ", ".join(f"c{i}" for i in range(len(info.headers)))
+    relation = f"(SELECT {names}, rowid + 1 AS _ord FROM temp.main.{lines_table})"
     p = f"{scan}_"
-    sql = (
-        f"(SELECT {names}, ordinality AS _ord FROM read_csv(${p}path, header = true, "
-        f"skip = ${p}skip, delim = ${p}delim, quote = '\"', escape = '\"', columns = ${p}cols, "
-        f"auto_detect = false, store_rejects = true, rejects_table = ${p}rt, "
-        f"rejects_scan = ${p}rs, max_line_size = 8388608) WITH ORDINALITY)"
-    )
     params = {
         f"{p}path": str(info.read_path),
         f"{p}skip": info.header_line - 1,
         f"{p}delim": info.delimiter,
-        f"{p}cols": cols,
+        f"{p}cols": {f"c{i}": "VARCHAR" for i in range(len(info.headers))},
         f"{p}rt": f"{scan}_errors",
         f"{p}rs": f"{scan}_scans",
     }
-    return sql, params
+    return relation, params, lines_table
+
+
+def load_lines(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Read a CSV source's data lines into its lines table, in file order (see csv_relation).
+    Nothing to do for Parquet and Excel, whose relations number their rows themselves."""
+    if src.lines_table is None:
+        return
+    p = f"{src.lines_table.removesuffix('_lines')}_"
+    row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    before = bool(row and row[0])
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {src.lines_table} AS SELECT * FROM read_csv("
+            f"${p}path, header = true, skip = ${p}skip, delim = ${p}delim, quote = '\"', "
+            f"escape = '\"', columns = ${p}cols, auto_detect = false, store_rejects = true, "
+            f"rejects_table = ${p}rt, rejects_scan = ${p}rs, max_line_size = 8388608)",
+            {k: v for k, v in src.params.items() if k.startswith(p)},
+        )
+    finally:
+        con.execute("SET preserve_insertion_order = $v", {"v": before})
+
+
+def drop_lines(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Free the memory a CSV source's lines table holds once its rows are staged."""
+    if src.lines_table is not None:
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{src.lines_table}")
 
 
 def slow_line_map(

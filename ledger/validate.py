@@ -52,7 +52,7 @@ The stored reason is "<code>: <readable text>"; reports count by code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -60,7 +60,15 @@ import duckdb
 from ledger import pii
 from ledger.errors import refuse
 from ledger.mapping import TABLES, VOCABULARIES, ColumnPlan, Mapping, vocabulary_rows
-from ledger.readers import Source, csv_relation, original_text_sql, parse_line, slow_line_map
+from ledger.readers import (
+    Source,
+    csv_relation,
+    drop_lines,
+    load_lines,
+    original_text_sql,
+    parse_line,
+    slow_line_map,
+)
 from ledger.values import (
     EXAMPLES,
     amount_expr,
@@ -565,6 +573,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, st: FileState, mapping: Mapping |
     names = [n for n, _ in META_COLUMNS + STAGE_COLUMNS[table]]
     extra_names = [n for _, n in st.plan.extras] + [n for _, n in st.plan.pii_hash]
     try:
+        load_lines(con, st.source)
         if table == "loans" and extra_names:
             tmp = f"{st.scan}_loans"
             sql = b.sql(f"CREATE OR REPLACE TEMP TABLE {tmp} AS", True)
@@ -580,6 +589,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, st: FileState, mapping: Mapping |
         else:
             sql = b.sql(f"INSERT INTO {stage_table(table)} ({', '.join(names)})", False)
             con.execute(sql, used_params(sql, b.params))
+        drop_lines(con, st.source)
     except duckdb.Error as exc:
         raise refuse(
             st.source.label, None, f"could not be read ({_first_line(exc)})", "a well-formed file"
@@ -963,16 +973,17 @@ def build_rejects(con: duckdb.DuckDBPyConnection, states: list[FileState], impor
         src = st.source
         pii_cols = set(st.plan.pii_drop) | {i for i, _ in st.plan.pii_hash}
         text_sql = original_text_sql(src.ncols, src.delimiter, pii_cols)
-        relation, params = src.relation, dict(src.params)
-        if src.csv is not None:
-            relation, params = csv_relation(src.csv, f"{st.scan}r")
-        params.update({"delim": src.delimiter, "f": st.file_id})
-        con.execute(
+        if src.csv is not None:  # the file is read again: its lines were dropped once staged
+            relation, params, lines_table = csv_relation(src.csv, f"{st.scan}r")
+            src = replace(src, relation=relation, params=params, lines_table=lines_table)
+        load_lines(con, src)
+        sql = (
             f"INSERT INTO ledger_text SELECT $f, _ord, ledger_pii_redact({text_sql}) "
-            f"FROM {relation} WHERE _ord IN (SELECT _ord FROM {stage_table(st.table)} "
-            f"WHERE file_id = $f AND reason IS NOT NULL)",
-            params,
+            f"FROM {src.relation} WHERE _ord IN (SELECT _ord FROM {stage_table(st.table)} "
+            f"WHERE file_id = $f AND reason IS NOT NULL)"
         )
+        con.execute(sql, used_params(sql, {**src.params, "delim": src.delimiter, "f": st.file_id}))
+        drop_lines(con, src)
     union = " UNION ALL ".join(
         f"SELECT '{t}' AS table_name, file_id, _ord, reason, ref_file, ref_ord "
         f"FROM {stage_table(t)} WHERE reason IS NOT NULL"
