@@ -215,32 +215,40 @@ class _LineStats:
         self.quotes = 0
         self.blank: list[int] = []
         self.last = b"\n"  # before the first byte we are at a line start
+        self.tail = b"\n"  # the last two bytes, after a \n that stands for the file's start
         self.size = 0
 
     def feed(self, chunk: bytes) -> None:
         if not chunk:
             return
         lf = chunk.count(b"\n")
-        self.n_cr += chunk.count(b"\r")
-        self.n_crlf += chunk.count(b"\r\n") + (
-            1 if self.last == b"\r" and chunk[:1] == b"\n" else 0
-        )
+        # each count is a pass over the chunk: the ones about \r only where there is one
+        cr = chunk.count(b"\r")
+        self.n_cr += cr
+        if cr or self.last == b"\r":
+            self.n_crlf += chunk.count(b"\r\n") + (
+                1 if self.last == b"\r" and chunk[:1] == b"\n" else 0
+            )
         self.quotes += chunk.count(b'"')
-        # blank lines: a line start followed by \n or \r\n (also across the chunk boundary)
-        prev_tail = self.last
-        edge = prev_tail + chunk[:2]
-        if b"\n\n" in chunk or b"\n\r\n" in chunk or b"\n\n" in edge or b"\n\r\n" in edge:
-            joined = prev_tail + chunk
+        # blank lines: a line start followed by \n or \r\n, also where the pattern straddles
+        # the chunk boundary (so the last two bytes of the stream so far come before the chunk;
+        # before the first byte stands a \n that is not counted: the file starts with a line)
+        tail = self.tail
+        virtual = 1 if self.size < 2 else 0  # whether tail[0] is that uncounted \n
+        edge = tail + chunk[:2]
+        if b"\n\n" in chunk or (cr and b"\n\r\n" in chunk) or b"\n\n" in edge or b"\n\r\n" in edge:
+            joined = tail + chunk
+            before = self.n_lf - (tail.count(b"\n") - virtual) - virtual
             for m in re.finditer(rb"\n(?=\r?\n)", joined):
                 pos = m.start()  # the \n ending the previous line; the blank line follows it
-                if pos == 0:
-                    line = self.n_lf + 1
-                else:
-                    line = self.n_lf + joined.count(b"\n", 1, pos + 1) + 1
-                self.blank.append(line)
+                end = pos + (1 if joined[pos + 1 : pos + 2] == b"\n" else 2)
+                if end < len(tail):
+                    continue  # wholly in the previous chunk's tail: found then
+                self.blank.append(before + joined.count(b"\n", 0, pos + 1) + 1)
         self.n_lf += lf
         self.size += len(chunk)
         self.last = chunk[-1:]
+        self.tail = (self.tail + chunk)[-2:]
 
     @property
     def n_lines(self) -> int:
