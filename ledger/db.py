@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,6 +70,53 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
     """Open a DuckDB database (in memory when `path` is None)."""
     target = ":memory:" if path is None else str(path)
     return duckdb.connect(target, read_only=read_only, config=_config(read_only))
+
+
+STAGE_DB = "ledger_stage"
+# a staged row as DuckDB holds it uncompressed (12-17 columns of 8-16 bytes, plus reasons)
+STAGED_ROW_BYTES = 200
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def _bytes(text: str) -> int | None:
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", text)
+    if not m or m.group(2).lower() not in _UNITS:
+        return None
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def stage_in_file(con: duckdb.DuckDBPyConnection, rows: int) -> bool:
+    """Whether an import of `rows` rows stages them in a database file rather than in memory.
+
+    LEDGER_STAGE=file or =memory decides; by default, a file when the staged rows would take
+    more than three times DuckDB's memory limit uncompressed (from about 3.5M loans of the
+    sample's shape at the default 3.5 GB).
+
+    Why: in memory (an attached in-memory database, like TEMP tables) the rows are kept
+    uncompressed and spill as they are. That is the fastest while they fit or spill into the
+    OS page cache: at 1M loans (27M rows) a file made staging 16 s slower (compressing). At 10M
+    loans the spill was 22.5 GB of temp files, read again by every check and by the merge; staged
+    in a file (compressed), the checks took 87 s instead of 165 s and the merge 142 s instead of
+    242 s, for 33 s more staging (bench/RESULTS.md)."""
+    forced = os.environ.get("LEDGER_STAGE", "").strip().lower()
+    if forced in ("file", "memory"):
+        return forced == "file"
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    limit = _bytes(str(row[0])) if row else None
+    return limit is not None and rows * STAGED_ROW_BYTES > 3 * limit
+
+
+def attach_stage(con: duckdb.DuckDBPyConnection, tmpdir: Path, rows: int) -> None:
+    """Attach the import's scratch database, where the export's rows are staged and checked:
+    in memory, or for big imports a file in the import's temporary directory (stage_in_file)."""
+    target = str(tmpdir / "stage.duckdb") if stage_in_file(con, rows) else ":memory:"
+    con.execute(f"ATTACH $p AS {STAGE_DB}", {"p": target})
+
+
+def detach_stage(con: duckdb.DuckDBPyConnection) -> None:
+    """Detach the scratch database (a file goes with the import's temporary directory)."""
+    con.execute(f"DETACH DATABASE IF EXISTS {STAGE_DB}")
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 
 from ledger import pii, store
-from ledger.db import DEFAULT_DB, connect, create_raw_tables
+from ledger.db import DEFAULT_DB, attach_stage, connect, create_raw_tables, detach_stage
 from ledger.errors import ImportRefused, refuse
 from ledger.mapping import (
     REQUIRED_TABLES,
@@ -263,6 +263,7 @@ def _open_sources(
                 encoding=info.encoding,
                 csv=info,
                 lines_table=lines_table,
+                rows=max(0, info.n_lines - info.header_line),
             )
             src.table, src.table_reason = _decide_table(src, f.name_table, mapping)
             sources.append(src)
@@ -397,9 +398,10 @@ def _built_beside(db: Path) -> Iterator[Path]:
 
 
 def _drop_temporary_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the import's temporary tables (staging, line maps, vocabularies) once the rows are
-    merged and the rejects stored, before the derivation: nothing reads them after that, and they
-    held DuckDB memory the derivation needed and, at 10M loans, tens of GB of temp files."""
+    """Drop the import's temporary tables (line maps, vocabularies, checks' intermediates) once
+    the rows are merged and the rejects stored, before the derivation: nothing reads them after
+    that, and they hold DuckDB memory the derivation needs. (The staged rows themselves are in
+    the scratch database, detached and deleted at the same point.)"""
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name"
     ).fetchall()
@@ -504,8 +506,9 @@ def _run(
     has_old = db.exists()
     if has_old:
         _attach_old(con, db)
-    setup(con, mapping, key)
     sources = _open_sources(con, found, mapping, tmpdir, skipped)
+    attach_stage(con, tmpdir, sum(s.rows for s in sources))
+    setup(con, mapping, key)
     supplied = {s.table for s in sources if s.table}
     have_old = _tables_in_old(con) if has_old else set()
     for t in REQUIRED_TABLES:
@@ -584,6 +587,8 @@ def _run(
         )
 
     _drop_temporary_tables(con)
+    detach_stage(con)
+    _cleanup([tmpdir / "stage.duckdb", tmpdir / "stage.duckdb.wal"])
     prog.report(0.75, "deriving month-end states")
     from ledger.derive import derive
 

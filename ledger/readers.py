@@ -9,7 +9,7 @@ for CSV, Parquet and Excel alike (and nothing loops over rows in Python for CSV 
   endings. Files that DuckDB cannot read as they are (GBK, UTF-16, mixed line endings) are
   transcoded in chunks to a temporary UTF-8 file. The header line and the delimiter are found
   here (title lines above the header are skipped); DuckDB then reads the data with every
-  column as VARCHAR and records malformed lines (store_rejects), into a temporary table whose
+  column as VARCHAR and records malformed lines (store_rejects), into a scratch table whose
   rowid is the row's position (`load_lines`: a read numbered `WITH ORDINALITY` runs the whole
   staging statement on one thread).
 - Parquet: DuckDB's read_parquet, each column cast to VARCHAR; `_ord` is the row number.
@@ -32,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from ledger.db import STAGE_DB
 from ledger.errors import refuse
 from ledger.mapping import Mapping, table_from_name
 
@@ -63,8 +64,9 @@ class Source:
     """One table's rows from one file (or sheet), ready for SQL.
 
     relation: SQL text (FROM-able) with columns c0..c{n-1} VARCHAR and _ord BIGINT.
-    lines_table: for CSV, the temporary table `relation` reads, which load_lines fills from the
-    file just before the rows are staged and drop_lines empties right after.
+    lines_table: for CSV, the table of the import's scratch database that `relation` reads,
+    which load_lines fills from the file just before the rows are staged and drop_lines drops
+    right after.
     """
 
     found: FoundFile
@@ -80,6 +82,7 @@ class Source:
     table_reason: str = ""
     csv: CsvInfo | None = None
     lines_table: str | None = None
+    rows: int = 0  # rows to stage (for CSV: physical lines after the header, an upper bound)
     keepalive: Any = None  # objects registered in DuckDB (Excel) that must outlive the import
 
     @property
@@ -509,7 +512,8 @@ def prepare_csv(found: FoundFile, mapping: Mapping | None, tmpdir: Path) -> CsvI
 def csv_relation(info: CsvInfo, scan: str) -> tuple[str, dict[str, Any], str]:
     """How a CSV file's data lines reach SQL: (relation, params, lines_table).
 
-    The relation reads the temporary table `lines_table`, which load_lines fills from the file
+    The relation reads the table `lines_table` of the import's scratch database
+    (ledger.db.attach_stage), which load_lines fills from the file
     (all VARCHAR, bad lines into the rejects table `{scan}_errors`); `_ord` is its rowid + 1.
 
     Why a table: `_ord` must be the row's position in the file, and numbering the rows as they
@@ -520,7 +524,7 @@ def csv_relation(info: CsvInfo, scan: str) -> tuple[str, dict[str, Any], str]:
     (34 s on one thread against 5 s + 12 s on two)."""
     lines_table = f"{scan}_lines"
     names = ", ".join(f"c{i}" for i in range(len(info.headers)))
-    relation = f"(SELECT {names}, rowid + 1 AS _ord FROM temp.main.{lines_table})"
+    relation = f"(SELECT {names}, rowid + 1 AS _ord FROM {STAGE_DB}.{lines_table})"
     p = f"{scan}_"
     params = {
         f"{p}path": str(info.read_path),
@@ -544,7 +548,7 @@ def load_lines(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     con.execute("SET preserve_insertion_order = true")
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {src.lines_table} AS SELECT * FROM read_csv("
+            f"CREATE OR REPLACE TABLE {STAGE_DB}.{src.lines_table} AS SELECT * FROM read_csv("
             f"${p}path, header = true, skip = ${p}skip, delim = ${p}delim, quote = '\"', "
             f"escape = '\"', columns = ${p}cols, auto_detect = false, store_rejects = true, "
             f"rejects_table = ${p}rt, rejects_scan = ${p}rs, max_line_size = 8388608)",
@@ -557,7 +561,7 @@ def load_lines(con: duckdb.DuckDBPyConnection, src: Source) -> None:
 def drop_lines(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     """Free the memory a CSV source's lines table holds once its rows are staged."""
     if src.lines_table is not None:
-        con.execute(f"DROP TABLE IF EXISTS temp.main.{src.lines_table}")
+        con.execute(f"DROP TABLE IF EXISTS {STAGE_DB}.{src.lines_table}")
 
 
 def slow_line_map(
@@ -639,7 +643,9 @@ def prepare_parquet(con: duckdb.DuckDBPyConnection, found: FoundFile, scan: str)
             f"DESCRIBE SELECT * FROM read_parquet(${p})", {p: str(found.path)}
         ).fetchall()
         # touch every row group once so that a corrupt file is refused here, not mid-import
-        con.execute(f"SELECT count(*) FROM read_parquet(${p})", {p: str(found.path)}).fetchall()
+        counted = con.execute(
+            f"SELECT count(*) FROM read_parquet(${p})", {p: str(found.path)}
+        ).fetchone()
     except duckdb.Error as exc:
         raise refuse(
             label,
@@ -659,7 +665,9 @@ def prepare_parquet(con: duckdb.DuckDBPyConnection, found: FoundFile, scan: str)
         f"(SELECT {casts}, file_row_number + 1 AS _ord "
         f"FROM read_parquet(${p}, file_row_number = true))"
     )
-    return Source(found, label, "parquet", headers, 0, relation, {p: str(found.path)})
+    src = Source(found, label, "parquet", headers, 0, relation, {p: str(found.path)})
+    src.rows = int(counted[0]) if counted else 0
+    return src
 
 
 def _first_line(exc: BaseException) -> str:
@@ -770,7 +778,9 @@ def excel_source(
     view = f"{scan}_sheet"
     con.register(view, table)
     relation = f"(SELECT * FROM {view})"
-    return Source(found, label, "excel", headers, header_idx + 1, relation, {}, keepalive=table)
+    src = Source(found, label, "excel", headers, header_idx + 1, relation, {}, keepalive=table)
+    src.rows = len(data)
+    return src
 
 
 def original_text_sql(ncols: int, delimiter: str, pii_cols: set[int]) -> str:

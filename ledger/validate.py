@@ -58,6 +58,7 @@ from typing import Any
 import duckdb
 
 from ledger import pii
+from ledger.db import STAGE_DB
 from ledger.errors import refuse
 from ledger.mapping import TABLES, VOCABULARIES, ColumnPlan, Mapping, vocabulary_rows
 from ledger.readers import (
@@ -172,7 +173,8 @@ BLANK = "blank"
 
 
 def stage_table(table: str) -> str:
-    return f"stg_{table}"
+    """Where a table's rows are staged: the import's scratch database (ledger.db.attach_stage)."""
+    return f"{STAGE_DB}.stg_{table}"
 
 
 @dataclass
@@ -241,9 +243,9 @@ def setup(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, key: bytes) -
         )
     for table, cols in STAGE_COLUMNS.items():
         defs = ", ".join(f"{n} {t}" for n, t in META_COLUMNS + cols)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {stage_table(table)} ({defs})")
+        con.execute(f"CREATE OR REPLACE TABLE {stage_table(table)} ({defs})")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_loan_extras "
+        f"CREATE OR REPLACE TABLE {stage_table('loan_extras')} "
         "(file_id INTEGER, _ord BIGINT, name VARCHAR, value VARCHAR)"
     )
 
@@ -566,8 +568,8 @@ class _Builder:
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, st: FileState, mapping: Mapping | None) -> None:
-    """Stage one file: typed rows with reasons into stg_<table>, extras into stg_loan_extras,
-    and CSV lines DuckDB could not split into st.malformed."""
+    """Stage one file: typed rows with reasons into stage_table(table), extras into
+    stage_table("loan_extras"), and CSV lines DuckDB could not split into st.malformed."""
     b = _Builder(st, mapping)
     table = st.table
     names = [n for n, _ in META_COLUMNS + STAGE_COLUMNS[table]]
@@ -575,13 +577,13 @@ def stage_file(con: duckdb.DuckDBPyConnection, st: FileState, mapping: Mapping |
     try:
         load_lines(con, st.source)
         if table == "loans" and extra_names:
-            tmp = f"{st.scan}_loans"
-            sql = b.sql(f"CREATE OR REPLACE TEMP TABLE {tmp} AS", True)
+            tmp = f"{STAGE_DB}.{st.scan}_loans"
+            sql = b.sql(f"CREATE OR REPLACE TABLE {tmp} AS", True)
             con.execute(sql, used_params(sql, b.params))
             con.execute(f"INSERT INTO {stage_table(table)} SELECT {', '.join(names)} FROM {tmp}")
             xs = ", ".join(f"x{k}" for k in range(len(extra_names)))
             con.execute(
-                f"INSERT INTO stg_loan_extras SELECT file_id, _ord, unnest($names), "
+                f"INSERT INTO {stage_table('loan_extras')} SELECT file_id, _ord, unnest($names), "
                 f"unnest([{xs}]) FROM {tmp} WHERE reason IS DISTINCT FROM '{BLANK}'",
                 {"names": extra_names},
             )
@@ -694,18 +696,22 @@ def drop_pii_extras(con: duckdb.DuckDBPyConnection, states: list[FileState]) -> 
     dropped (name-based ones never got this far); returns their names."""
     hashed = {n for st in states for _, n in st.plan.pii_hash}
     rows = con.execute(
-        "SELECT name FROM stg_loan_extras WHERE value IS NOT NULL "
+        f"SELECT name FROM {stage_table('loan_extras')} WHERE value IS NOT NULL "
         "GROUP BY name HAVING bool_or(ledger_pii_contains(value))"
     ).fetchall()
     names = [r[0] for r in rows if r[0] not in hashed]
     if names:
-        con.execute("DELETE FROM stg_loan_extras WHERE list_contains($n, name)", {"n": names})
+        con.execute(
+            f"DELETE FROM {stage_table('loan_extras')} WHERE list_contains($n, name)",
+            {"n": names},
+        )
         for st in states:
             mine = {n for _, n in st.plan.extras}
             st.pii_dropped += [n for n in names if n in mine]
     # an unnamed column that is empty everywhere is an artefact of the export, not data
     con.execute(
-        "DELETE FROM stg_loan_extras WHERE name IN (SELECT name FROM stg_loan_extras "
+        f"DELETE FROM {stage_table('loan_extras')} WHERE name IN (SELECT name "
+        f"FROM {stage_table('loan_extras')} "
         "WHERE regexp_full_match(name, 'column_[0-9]+') GROUP BY name "
         "HAVING count(value) = 0)"
     )
@@ -761,13 +767,13 @@ def _out_of_order(con: duckdb.DuckDBPyConnection) -> None:
     _mark(
         con,
         "installments",
-        """
+        f"""
         WITH ordered AS (
             SELECT file_id, _ord, loan_id, installment_no, due_date,
                    max(due_date) OVER (
                        PARTITION BY loan_id ORDER BY installment_no
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest_before
-            FROM stg_installments
+            FROM {stage_table("installments")}
             WHERE reason IS NULL)
         SELECT file_id, _ord,
                'due_dates_out_of_order: installment ' || CAST(installment_no AS VARCHAR)
@@ -786,7 +792,7 @@ def cross_checks(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
     _duplicates(con, "loans", ("loan_id",))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ledger_known_loans AS "
-        "SELECT loan_id, disbursed_date FROM stg_loans WHERE reason IS NULL"
+        f"SELECT loan_id, disbursed_date FROM {stage_table('loans')} WHERE reason IS NULL"
     )
     if has_old:
         con.execute(
@@ -797,7 +803,8 @@ def cross_checks(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
         "CREATE OR REPLACE TEMP TABLE ledger_rejected_loans AS "
         "SELECT loan_id, first(file_id ORDER BY file_id, _ord) AS file_id, "
         "first(_ord ORDER BY file_id, _ord) AS _ord "
-        "FROM stg_loans WHERE reason IS NOT NULL AND loan_id IS NOT NULL GROUP BY loan_id"
+        f"FROM {stage_table('loans')} WHERE reason IS NOT NULL AND loan_id IS NOT NULL "
+        "GROUP BY loan_id"
     )
     # one join per table: the loan must exist, and schedules and payments must not predate it
     dated = {

@@ -4,7 +4,8 @@ The importer reads a CSV file's rows into a table in file order and numbers them
 (ledger/readers.csv_relation), which is what lets the reading and the staging run in parallel.
 The small files of the other tests fit in one of DuckDB's read buffers and are read by one
 thread in any case; this one is over 100 MB, so its parts are read concurrently, and a row's
-reported line is right only if the order of the file is kept. Bad rows sit at the start, in the
+reported line is right only if the order of the file is kept, whether the rows are staged in
+memory or in a file. Bad rows sit at the start, in the
 middle and on the last line, after a value that spans two lines and after a malformed line.
 """
 
@@ -35,9 +36,12 @@ def _action(n: int, channel: str = "sms") -> str:
     return f"A{n:08d},{loan},{stamp},{channel},,delivered,,,0.05,false,borrower\n"
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, str], int]:
-    """The database, the expected rejects {line: action_id} and the number of valid actions."""
+@pytest.fixture(scope="module", params=["memory", "file"])
+def imported(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[int, str], int]:
+    """The database, the expected rejects {line: action_id} and the number of valid actions,
+    with the rows staged in memory and in a file (ledger.db.stage_in_file)."""
     tmp = tmp_path_factory.mktemp("large_csv")
     src = tmp / "exports"
     src.mkdir()
@@ -74,7 +78,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, 
                 valid += 1
     assert (src / "collection_actions.csv").stat().st_size > MIN_BYTES
     db = tmp / "ledger.duckdb"
-    report = import_paths([src], db, as_of=date(2024, 3, 31))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEDGER_STAGE", request.param)
+        report = import_paths([src], db, as_of=date(2024, 3, 31))
     assert report.tables["collection_actions"]["loaded"] == valid
     return db, expected, valid
 

@@ -285,12 +285,17 @@ def _numbered() -> dict[str, list[tuple[int, str, str | None]]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    folder = tmp_path_factory.mktemp("kitchen") / "export"
-    folder.mkdir()
+def write_kitchen_export(folder: Path) -> Path:
+    """The golden ledger with every case of BAD_ROWS, as CSV files in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
     for name, lines in _layout().items():
         write_lines(folder / name, [text for text, _ in lines])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    folder = write_kitchen_export(tmp_path_factory.mktemp("kitchen") / "export")
     db = folder.parent / "ledger.duckdb"
     report = import_paths([folder], db, as_of=date(2024, 9, 30))
     return db, report
