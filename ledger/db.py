@@ -90,15 +90,15 @@ def stage_in_file(con: duckdb.DuckDBPyConnection, rows: int) -> bool:
     """Whether an import of `rows` rows stages them in a database file rather than in memory.
 
     LEDGER_STAGE=file or =memory decides; by default, a file when the staged rows would take
-    more than three times DuckDB's memory limit uncompressed (from about 3.5M loans of the
-    sample's shape at the default 3.5 GB).
+    more than three times DuckDB's memory limit uncompressed (above about 1.9M loans of the
+    sample's shape, 27 rows a loan, at the default 3.5 GB).
 
     Why: in memory (an attached in-memory database, like TEMP tables) the rows are kept
     uncompressed and spill as they are. That is the fastest while they fit or spill into the
-    OS page cache: at 1M loans (27M rows) a file made staging 16 s slower (compressing). At 10M
-    loans the spill was 22.5 GB of temp files, read again by every check and by the merge; staged
-    in a file (compressed), the checks took 87 s instead of 165 s and the merge 142 s instead of
-    242 s, for 33 s more staging (bench/RESULTS.md)."""
+    OS page cache: at 1M loans a file made staging 16 s slower (compressing). At 10M loans the
+    spill was 22.5 GB of temp files, read again by every check and by the merge; staged in a
+    file (compressed), the import took 566 s against 687 s: checks 87 s against 178 s, merge
+    142 s against 234 s, staging 330 s against 248 s (bench/RESULTS.md, sixth session)."""
     forced = os.environ.get("LEDGER_STAGE", "").strip().lower()
     if forced in ("file", "memory"):
         return forced == "file"
