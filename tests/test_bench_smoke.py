@@ -133,3 +133,36 @@ def test_postgres_derivation_agrees(quick: dict) -> None:
     result = postgres_derivation.run(Path(quick["work_dir"]) / "ledger.duckdb")
     assert result["agrees"], result
     assert set(result["steps"]) >= {"30_installment_paid", "50_loan_points", "60_loan_month"}
+
+
+@pytest.mark.parametrize("stage", ["memory", "file"])
+def test_import_profile_times_every_phase(tmp_path: Path, stage: str) -> None:
+    """bench/profile_import.py on the golden export: the importer's phases, the checks and the
+    merge are timed, and the rows staged where it was asked to."""
+    from tests.golden import golden_dir
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "profile_import.py"),
+            str(golden_dir()),
+            "--stage",
+            stage,
+            "--work-dir",
+            str(tmp_path),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["staged_in"] == stage
+    assert result["rows"]["loans"] == 7
+    assert "checking rows against each other" in result["phases"]
+    parts = dict(result["parts"])
+    for name in ("duplicates collection_actions", "out_of_order", "import_merge_new"):
+        assert name in parts, parts
+    assert list(tmp_path.iterdir()) == []  # nothing left behind in the work directory
