@@ -237,11 +237,12 @@ class _LineStats:
         # the chunk boundary (so the last two bytes of the stream so far come before the chunk;
         # before the first byte stands a \n that is not counted: the file starts with a line)
         tail = self.tail
-        virtual = 1 if self.size < 2 else 0  # whether tail[0] is that uncounted \n
         edge = tail + chunk[:2]
         if b"\n\n" in chunk or (cr and b"\n\r\n" in chunk) or b"\n\n" in edge or b"\n\r\n" in edge:
             joined = tail + chunk
-            before = self.n_lf - (tail.count(b"\n") - virtual) - virtual
+            # line ends before the tail; the tail's own are counted again below (and the uncounted
+            # one of the file's start, while it is in the tail, cancels out)
+            before = self.n_lf - tail.count(b"\n")
             for m in re.finditer(rb"\n(?=\r?\n)", joined):
                 pos = m.start()  # the \n ending the previous line; the blank line follows it
                 end = pos + (1 if joined[pos + 1 : pos + 2] == b"\n" else 2)
