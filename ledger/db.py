@@ -98,7 +98,10 @@ def stage_in_file(con: duckdb.DuckDBPyConnection, rows: int) -> bool:
     OS page cache: at 1M loans a file made staging 16 s slower (compressing). At 10M loans the
     spill was 22.5 GB of temp files, read again by every check and by the merge; staged in a
     file (compressed), the import took 566 s against 687 s: checks 87 s against 178 s, merge
-    142 s against 234 s, staging 330 s against 248 s (bench/RESULTS.md, sixth session)."""
+    142 s against 234 s, staging 330 s against 248 s (bench/RESULTS.md, sixth session).
+    Where between 1M and 10M loans the file starts to pay was not measured. The threshold leans
+    to the file: it costs about 16 s of staging per 1M loans, while a spill bigger than the OS
+    page cache (sooner on a machine with less memory than this 24 GB one) costs minutes."""
     forced = os.environ.get("LEDGER_STAGE", "").strip().lower()
     if forced in ("file", "memory"):
         return forced == "file"
