@@ -11,36 +11,33 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden import REPO
+from tests.golden import REPO, golden_dir
 
 pytestmark = pytest.mark.slow
+
+
+def _bench_json(script: str, *args: str, timeout: float) -> dict:
+    """Run bench/SCRIPT with --json; its last line of output, parsed."""
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), *args, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory: pytest.TempPathFactory) -> dict:
     data = tmp_path_factory.mktemp("bench_data")
     work = tmp_path_factory.mktemp("bench_work")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "run.py"),
-            "--loans",
-            "2000",
-            "--quick",
-            "--json",
-            "--data-dir",
-            str(data),
-            "--work-dir",
-            str(work),
-            "--keep",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    return _bench_json(
+        "run.py",
+        *("--loans", "2000", "--quick", "--data-dir", str(data), "--work-dir", str(work), "--keep"),
         timeout=600,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def test_every_figure_is_there(quick: dict) -> None:
@@ -139,26 +136,11 @@ def test_postgres_derivation_agrees(quick: dict) -> None:
 def test_import_profile_times_every_phase(tmp_path: Path, stage: str) -> None:
     """bench/profile_import.py on the golden export: the importer's phases, the checks and the
     merge are timed, and the rows staged where it was asked to."""
-    from tests.golden import golden_dir
-
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "profile_import.py"),
-            str(golden_dir()),
-            "--stage",
-            stage,
-            "--work-dir",
-            str(tmp_path),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    result = _bench_json(
+        "profile_import.py",
+        *(str(golden_dir()), "--stage", stage, "--work-dir", str(tmp_path)),
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["staged_in"] == stage
     assert result["rows"]["loans"] == 7
     assert "checking rows against each other" in result["phases"]
