@@ -1,7 +1,8 @@
 """Validation: every row read is either loaded or rejected with a reason, never dropped.
 
-Rows are typed and checked set-based in DuckDB: each file is staged once into a temporary
-table per ledger table (typed columns plus `reason`), then checks that need other rows run as
+Rows are typed and checked set-based in DuckDB: each file is staged once into a table per
+ledger table (typed columns plus `reason`) in the import's scratch database (in memory, or a
+file for big imports: ledger.db.attach_stage), then checks that need other rows run as
 SQL over the staged rows (duplicates, orphans, dates against the loan). A row gets the first
 reason that applies, in this order:
 
@@ -227,7 +228,8 @@ def _lit(text: str) -> str:
 
 
 def setup(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, key: bytes) -> None:
-    """Macros, vocabulary lookups and empty staging tables (all temporary)."""
+    """Macros and vocabulary lookups (temporary), and empty staging tables (in the scratch
+    database, which must be attached)."""
     install_macros(con)
     pii.install_pii_macros(con, key)
     rows = vocabulary_rows(mapping)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import queries
-from ledger.db import connect
+from ledger.db import STAGE_DB, connect
 from ledger.derive import derive
 from tests.golden import golden_dir
 
@@ -64,21 +64,26 @@ def test_steps_short_of_memory_run_again_with_the_same_result(
 def test_the_derivation_runs_without_the_import_staging(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The import's temporary tables (staged rows, line maps) are dropped before the derivation:
-    at 10M loans they held tens of GB of temp files and memory the derivation needed."""
+    """The import's temporary tables (line maps, vocabularies) are dropped and its scratch
+    database (the staged rows) detached before the derivation: at 10M loans they held tens of
+    GB of temp files and memory the derivation needed."""
     import ledger.derive
     from ledger.importer import import_paths
 
     real_derive = ledger.derive.derive
     temporary: list[int] = []
+    attached: list[str] = []
 
     def watched(con: duckdb.DuckDBPyConnection, *args, **kwargs):  # noqa: ANN002, ANN003
         temporary.append(
             con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0]
         )
+        rows = con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+        attached.extend(r[0] for r in rows)
         return real_derive(con, *args, **kwargs)
 
     monkeypatch.setattr(ledger.derive, "derive", watched)
     report = import_paths([golden_dir()], tmp_path / "ledger.duckdb")
     assert temporary == [0]
+    assert attached and STAGE_DB not in attached, attached
     assert report.tables["loans"]["loaded"] > 0
