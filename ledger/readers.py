@@ -526,7 +526,7 @@ def csv_relation(info: CsvInfo, scan: str) -> tuple[str, dict[str, Any], str]:
     lines_table = f"{scan}_lines"
     names = ", ".join(f"c{i}" for i in range(len(info.headers)))
     relation = f"(SELECT {names}, rowid + 1 AS _ord FROM {STAGE_DB}.{lines_table})"
-    p = f"{scan}_"
+    p = f"{lines_table}_"  # the read's parameters are named after the table it fills
     params = {
         f"{p}path": str(info.read_path),
         f"{p}skip": info.header_line - 1,
@@ -543,7 +543,7 @@ def load_lines(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     Nothing to do for Parquet and Excel, whose relations number their rows themselves."""
     if src.lines_table is None:
         return
-    p = f"{src.lines_table.removesuffix('_lines')}_"
+    p = f"{src.lines_table}_"
     row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     before = bool(row and row[0])
     con.execute("SET preserve_insertion_order = true")
@@ -666,9 +666,8 @@ def prepare_parquet(con: duckdb.DuckDBPyConnection, found: FoundFile, scan: str)
         f"(SELECT {casts}, file_row_number + 1 AS _ord "
         f"FROM read_parquet(${p}, file_row_number = true))"
     )
-    src = Source(found, label, "parquet", headers, 0, relation, {p: str(found.path)})
-    src.rows = int(counted[0]) if counted else 0
-    return src
+    rows = int(counted[0]) if counted else 0
+    return Source(found, label, "parquet", headers, 0, relation, {p: str(found.path)}, rows=rows)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -779,9 +778,10 @@ def excel_source(
     view = f"{scan}_sheet"
     con.register(view, table)
     relation = f"(SELECT * FROM {view})"
-    src = Source(found, label, "excel", headers, header_idx + 1, relation, {}, keepalive=table)
-    src.rows = len(data)
-    return src
+    header_line = header_idx + 1
+    return Source(
+        found, label, "excel", headers, header_line, relation, {}, rows=len(data), keepalive=table
+    )
 
 
 def original_text_sql(ncols: int, delimiter: str, pii_cols: set[int]) -> str:

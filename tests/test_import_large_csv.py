@@ -5,8 +5,8 @@ The importer reads a CSV file's rows into a table in file order and numbers them
 The small files of the other tests fit in one of DuckDB's read buffers and are read by one
 thread in any case; this one is over 100 MB, so its parts are read concurrently, and a row's
 reported line is right only if the order of the file is kept, whether the rows are staged in
-memory or in a file. Bad rows sit at the start, in the
-middle and on the last line, after a value that spans two lines and after a malformed line.
+memory or in a file. Bad rows sit at the start, in the middle and on the last line, after a
+value that spans two lines and after a malformed line.
 """
 
 from __future__ import annotations
