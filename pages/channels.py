@@ -56,8 +56,9 @@ in_bucket = "" if bucket == "all" else bucket
 export_view = replace(view, filters=(*view.filters, f"bucket={bucket}", f"window={window}d"))
 
 if in_bucket:
-    performance = data.metric("channel_performance", **period, window_days=window, by="bucket")
-    performance = performance[performance["bucket"] == in_bucket]
+    performance = data.metric(
+        "channel_performance", **period, window_days=window, by="bucket", bucket=in_bucket
+    )
 else:
     performance = data.metric("channel_performance", **period, window_days=window)
 # cure is measured per bucket; across all buckets there is no single figure to show

@@ -10,7 +10,12 @@
 WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 acts AS (
     SELECT month_key(action_date) AS month, channel,
-           lkey, rpc, is_ptp, cost, complaint,
+           -- the loan's first action of the month in the channel (and in $bucket) counts it
+           -- (47_month_macros.sql)
+           first_in_group(
+               CASE WHEN $bucket = '' THEN prev_in_channel ELSE prev_in_channel_bucket END,
+               group_first_day(action_date, $period_start::DATE, true)) AS first_in_month,
+           rpc, is_ptp, cost, complaint,
            -- a PTP is due (and can be kept) only once its date is on or before $as_of
            ptp_due AND ptp_date <= $as_of AS ptp_due,
            ptp_kept AND ptp_date <= $as_of AS ptp_kept
@@ -45,7 +50,7 @@ recoveries AS (
 per_month AS (
     SELECT month, channel,
            count(*) AS attempts,
-           count(DISTINCT lkey) AS accounts,
+           count(*) FILTER (WHERE first_in_month) AS accounts,
            count(*) FILTER (WHERE rpc) AS rpc,
            count(*) FILTER (WHERE is_ptp) AS ptp,
            count(*) FILTER (WHERE ptp_due) AS ptp_due,
@@ -54,28 +59,46 @@ per_month AS (
            count(*) FILTER (WHERE complaint) AS complaints
     FROM acts
     GROUP BY ALL
+),
+joined AS (
+    -- as in channel_performance: a channel credited with a recovery in a month without attempts
+    -- in it has 0 attempts, not NULL; '(no action)' has no attempts at all (NULL)
+    SELECT
+        month,
+        channel,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.attempts, 0) END AS attempts,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.accounts, 0) END AS accounts,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.rpc, 0) END AS rpc,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.ptp, 0) END AS ptp,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.ptp_due, 0) END AS ptp_due,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.ptp_kept, 0) END AS ptp_kept,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.cost, 0) END AS cost,
+        CASE WHEN channel <> '(no action)' THEN coalesce(a.complaints, 0) END AS complaints,
+        CASE WHEN channel <> '(no action)' THEN coalesce(r.recovered, 0) ELSE r.recovered END
+            AS recovered,
+        r.recovered_accounts
+    FROM per_month a
+    FULL OUTER JOIN recoveries r USING (month, channel)
 )
 SELECT
     month_label(month) AS month,
     channel,
-    a.attempts,
-    a.accounts,
-    a.rpc,
-    a.rpc / nullif(a.attempts, 0) AS contact_rate,
-    a.ptp,
-    a.ptp / nullif(a.rpc, 0) AS ptp_rate,
-    a.ptp_due,
-    a.ptp_kept,
-    a.ptp_kept / nullif(a.ptp_due, 0) AS ptp_kept_rate,
-    CAST(CASE WHEN a.attempts IS NULL THEN r.recovered ELSE coalesce(r.recovered, 0) END
-         AS DECIMAL(18, 2)) AS recovered,
-    CAST(a.cost AS DECIMAL(18, 4)) AS cost,
-    CAST(a.cost AS DOUBLE) / nullif(CAST(r.recovered AS DOUBLE), 0) AS cost_per_recovered,
-    a.complaints,
-    a.complaints * 10000.0 / nullif(a.attempts, 0) AS complaints_per_10k,
-    CAST(coalesce(r.recovered, 0) AS DOUBLE) / nullif(a.attempts, 0) AS recovered_per_attempt,
-    CAST(coalesce(r.recovered, 0) AS DOUBLE) / nullif(a.accounts, 0) AS recovered_per_account,
-    r.recovered_accounts
-FROM per_month a
-FULL OUTER JOIN recoveries r USING (month, channel)
+    attempts,
+    accounts,
+    rpc,
+    rpc / nullif(attempts, 0) AS contact_rate,
+    ptp,
+    ptp / nullif(rpc, 0) AS ptp_rate,
+    ptp_due,
+    ptp_kept,
+    ptp_kept / nullif(ptp_due, 0) AS ptp_kept_rate,
+    CAST(recovered AS DECIMAL(18, 2)) AS recovered,
+    CAST(cost AS DECIMAL(18, 4)) AS cost,
+    CAST(cost AS DOUBLE) / nullif(CAST(recovered AS DOUBLE), 0) AS cost_per_recovered,
+    complaints,
+    complaints * 10000.0 / nullif(attempts, 0) AS complaints_per_10k,
+    CAST(coalesce(recovered, 0) AS DOUBLE) / nullif(attempts, 0) AS recovered_per_attempt,
+    CAST(coalesce(recovered, 0) AS DOUBLE) / nullif(accounts, 0) AS recovered_per_account,
+    recovered_accounts
+FROM joined
 ORDER BY month, channel = '(no action)', channel;

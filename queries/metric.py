@@ -50,3 +50,11 @@ BY = Param("by", "str", "", SEGMENT_BY_HELP)
 PERIOD_START = Param("period_start", "date", None, "first day of the period (default: open)")
 PERIOD_END = Param("period_end", "date", None, "last day of the period (default: open)")
 SEGMENTED = (AS_OF, FILTERS, BY)
+BUCKETS = ("M1", "M2", "M3", "M4", "M5", "M6")
+BUCKET = Param(
+    "bucket",
+    "choice",
+    "",
+    "bucket at action time (state at the end of the day before); '' = every bucket",
+    ("", "M0", *BUCKETS, "WO", "closed"),
+)

@@ -11,6 +11,7 @@ from datetime import date
 
 from queries.metric import (
     AS_OF,
+    BUCKET,
     FILTERS,
     PERIOD_END,
     PERIOD_START,
@@ -247,6 +248,7 @@ METRICS: dict[str, Metric] = {
                 Param(
                     "by", "choice", "", "add a column", ("", "bucket", "agency", "agent", "month")
                 ),
+                BUCKET,
             ),
             grouping="group_value",
         ),

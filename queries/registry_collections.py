@@ -7,16 +7,18 @@ these add what the pages need beyond them.
 
 from __future__ import annotations
 
-from queries.metric import AS_OF, FILTERS, PERIOD_END, PERIOD_START, SEGMENTED, Metric, Param
-
-BUCKETS = ("M1", "M2", "M3", "M4", "M5", "M6")
-BUCKET = Param(
-    "bucket",
-    "choice",
-    "",
-    "bucket at action time (state at the end of the day before); '' = every bucket",
-    ("", "M0", *BUCKETS, "WO", "closed"),
+from queries.metric import (
+    AS_OF,
+    BUCKET,
+    BUCKETS,
+    FILTERS,
+    PERIOD_END,
+    PERIOD_START,
+    SEGMENTED,
+    Metric,
+    Param,
 )
+
 WINDOW = Param("window_days", "int", None, "attribution window in days (default: settings)")
 PERIOD = (AS_OF, FILTERS, PERIOD_START, PERIOD_END)
 RULES = (

@@ -39,16 +39,11 @@ plans AS (
     WHERE ($period_start::DATE IS NULL OR offered_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR offered_date <= $period_end::DATE)
 ),
-inst AS (
-    SELECT lkey, due_date, paid_off_date,
-           lead(due_date) OVER (PARTITION BY lkey ORDER BY installment_no) AS next_due
-    FROM installment_status
-    WHERE lkey IN (SELECT lkey FROM plans)
-),
 cure_points AS (
     SELECT lkey, paid_off_date AS cure_day
-    FROM inst
-    WHERE paid_off_date IS NOT NULL AND (next_due IS NULL OR next_due >= paid_off_date)
+    FROM installment_status
+    WHERE lkey IN (SELECT lkey FROM plans)
+      AND paid_off_date IS NOT NULL AND (next_due_date IS NULL OR next_due_date >= paid_off_date)
 ),
 cures AS (
     SELECT p.*, l.close_day, l.wo_date,
@@ -79,7 +74,7 @@ windows_paid AS (
 redefaults AS (
     SELECT DISTINCT f.lkey
     FROM followed f
-    JOIN inst i ON i.lkey = f.lkey
+    JOIN installment_status i ON i.lkey = f.lkey
     WHERE f.cure_day IS NOT NULL
       AND i.due_date >= f.cure_day
       AND i.due_date + 30 <= f.cure_day + 90

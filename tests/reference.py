@@ -736,14 +736,21 @@ class Reference:
 
     def channel_performance(
         self,
-        by_bucket: bool = False,
+        by: str = "",
         start: date | None = None,
         end: date | None = None,
+        bucket: str | None = None,
     ) -> dict[Any, dict[str, Any]]:
-        """Per channel (or (channel, bucket)): the columns of CLI.md's channel_performance."""
+        """Per channel, or per (channel, bucket) or (channel, month 'YYYY-MM') as `by` says:
+        the columns of CLI.md's channel_performance. `bucket` keeps the actions in that bucket
+        and the recoveries credited in it. Accounts are the distinct loans of each group."""
 
-        def key(channel: str, bucket: str | None) -> Any:
-            return (channel, bucket) if by_bucket else channel
+        def key(channel: str, bucket: str | None, day: date) -> Any:
+            if by == "bucket":
+                return (channel, bucket)
+            if by == "month":
+                return (channel, month_key(day))
+            return channel
 
         rows: dict[Any, dict[str, Any]] = {}
 
@@ -766,7 +773,9 @@ class Reference:
             day = as_datetime(a["action_at"]).date()
             if (start and day < start) or (end and day > end):
                 continue
-            r = row(key(a["channel"], self.bucket_at_action(a)))
+            if bucket is not None and self.bucket_at_action(a) != bucket:
+                continue
+            r = row(key(a["channel"], self.bucket_at_action(a), day))
             r["attempts"] += 1
             r["loans"].add(str(a["loan_id"]))
             r["cost"] += money(a.get("cost"))
@@ -780,7 +789,9 @@ class Reference:
                     r["ptp_kept"] += 1 if self.ptp_kept(a) else 0
 
         for att in self.attributions(start, end):
-            row(key(att["channel"], att["bucket"]))["recovered"] += att["amount"]
+            if bucket is not None and att["bucket"] != bucket:
+                continue
+            row(key(att["channel"], att["bucket"], att["paid_date"]))["recovered"] += att["amount"]
 
         out = {}
         for k, r in sorted(rows.items(), key=lambda kv: str(kv[0])):
@@ -800,6 +811,41 @@ class Reference:
                 "complaints": r["complaints"],
             }
         return out
+
+    def channel_cure(
+        self,
+        cure_days: Iterable[int],
+        start: date | None = None,
+        end: date | None = None,
+        bucket: str | None = None,
+        by: str = "",
+    ) -> dict[tuple[str, str, str, int], tuple[int, int, int]]:
+        """Per (channel, bucket, month or '', j): (accounts, matured, cured). A unit is a loan, a
+        channel and a bucket M1..M6 at action time (per month when by == 'month') with its first
+        action in the period as start day s; it is cured within j when the loan is at M0 or
+        closed at the end of a day from s to s + j, observed when s + j <= the as-of date."""
+        starts: dict[tuple[str, str, str, str], date] = {}
+        for a in self.actions:
+            day = as_datetime(a["action_at"]).date()
+            b = self.bucket_at_action(a)
+            if (start and day < start) or (end and day > end) or b not in BUCKETS[1:]:
+                continue
+            if bucket is not None and b != bucket:
+                continue
+            unit = (str(a["loan_id"]), a["channel"], b, month_key(day) if by == "month" else "")
+            starts[unit] = min(starts.get(unit, day), day)
+        out: dict[tuple[str, str, str, int], list[int]] = {}
+        for (lid, channel, b, group), s in starts.items():
+            loan = self.loans[lid]
+            for j in cure_days:
+                counts = out.setdefault((channel, b, group, j), [0, 0, 0])
+                counts[0] += 1
+                if s + timedelta(days=j) > self.as_of:
+                    continue
+                counts[1] += 1
+                days = days_between(s, s + timedelta(days=j))
+                counts[2] += any(loan.state(d) in ("M0", "closed") for d in days)
+        return {k: (a, m, c) for k, (a, m, c) in sorted(out.items())}
 
     # ---- write-offs and what comes back after them (§1) -----------------------------------------
     def recoveries_after_write_off(

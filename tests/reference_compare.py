@@ -469,23 +469,59 @@ CHANNEL_RATES = ("contact_rate", "ptp_rate", "ptp_kept_rate", "cost_per_recovere
 def compare_channel_performance(
     con: Any,
     ref: Reference,
-    by_bucket: bool = False,
+    by: str = "",
     period: tuple[date | None, date | None] = (None, None),
     ignore: Iterable[str] = (),
+    bucket: str | None = None,
 ) -> Diffs:
-    diffs = Diffs()
+    """channel_performance against the reference, `by` '' / 'bucket' / 'month', in one bucket
+    or all."""
     start, end = period
     params: dict[str, Any] = {"as_of": ref.as_of, "period_start": start, "period_end": end}
-    if by_bucket:
-        params["by"] = "bucket"
+    if by:
+        params["by"] = by
+    if bucket is not None:
+        params["bucket"] = bucket
     rows = run(con, "channel_performance", **params)
-    sql = {((r["channel"], r["bucket"]) if by_bucket else r["channel"]): r for r in rows}
-    want = ref.channel_performance(by_bucket=by_bucket, start=start, end=end)
-    what = "channel_performance" + ("[by bucket]" if by_bucket else "")
+    sql = {((r["channel"], r[by]) if by else r["channel"]): r for r in rows}
+    want = ref.channel_performance(by=by, start=start, end=end, bucket=bucket)
+    what = "channel_performance" + (f"[by {by}]" if by else "") + (f"[{bucket}]" if bucket else "")
+    return _channel_diffs(what, sql, want, ignore)
+
+
+def compare_channel_trend(
+    con: Any,
+    ref: Reference,
+    period: tuple[date | None, date | None] = (None, None),
+    bucket: str | None = None,
+) -> Diffs:
+    """channel_trend is channel_performance month by month, in one bucket or all."""
+    start, end = period
+    rows = run(
+        con,
+        "channel_trend",
+        as_of=ref.as_of,
+        period_start=start,
+        period_end=end,
+        bucket=bucket or "",
+        window_days=ref.s.attribution_window_days,
+    )
+    sql = {(r["channel"], r["month"]): r for r in rows}
+    want = ref.channel_performance(by="month", start=start, end=end, bucket=bucket)
+    return _channel_diffs("channel_trend" + (f"[{bucket}]" if bucket else ""), sql, want, ())
+
+
+def _channel_diffs(
+    what: str,
+    sql: dict[Any, dict[str, Any]],
+    want: dict[Any, dict[str, Any]],
+    ignore: Iterable[str],
+) -> Diffs:
+    diffs = Diffs()
     diffs.keys(what, sql, want)
     for key in set(sql) & set(want):
         s, w = sql[key], want[key]
-        channel = key[0] if by_bucket else key
+        channel = key[0] if isinstance(key, tuple) else key
         if not same_money(s["recovered"], w["recovered"]):
             diffs.add(f"{what}.recovered", key, s["recovered"], w["recovered"])
         if channel == NO_ACTION:
@@ -498,6 +534,45 @@ def compare_channel_performance(
         for f in CHANNEL_RATES:
             if f not in ignore and not same_rate(s[f], w[f]):
                 diffs.add(f"{what}.{f}", key, s[f], w[f])
+    return diffs
+
+
+def compare_channel_cure(
+    con: Any,
+    ref: Reference,
+    period: tuple[date | None, date | None] = (None, None),
+    bucket: str | None = None,
+    by: str = "",
+    days: tuple[int, ...] = (1, 7, 30),
+) -> Diffs:
+    """channel_cure's accounts, matured and cured accounts against the reference's units."""
+    diffs = Diffs()
+    start, end = period
+    rows = run(
+        con,
+        "channel_cure",
+        as_of=ref.as_of,
+        period_start=start,
+        period_end=end,
+        bucket=bucket or "",
+        by=by,
+        cure_days=list(days),
+    )
+    group = "month" if by == "month" else None
+    sql = {
+        (r["channel"], r["bucket"], r[group] if group else "", r["cure_days"]): (
+            r["accounts"],
+            r["matured_accounts"],
+            r["cured_accounts"],
+        )
+        for r in rows
+    }
+    want = ref.channel_cure(days, start=start, end=end, bucket=bucket, by=by)
+    what = "channel_cure" + (f"[by {by}]" if by else "") + (f"[{bucket}]" if bucket else "")
+    diffs.keys(what, sql, want)
+    for key in set(sql) & set(want):
+        if sql[key] != want[key]:
+            diffs.add(what, key, sql[key], want[key])
     return diffs
 
 
@@ -597,7 +672,7 @@ METRIC_CHECKS = {
     "recovery_curve": compare_recovery_curve,
     "channel_performance": compare_channel_performance,
     "channel_performance_by_bucket": lambda con, ref: compare_channel_performance(
-        con, ref, by_bucket=True
+        con, ref, by="bucket"
     ),
     "compliance": compare_compliance,
     "write_offs": compare_write_offs,

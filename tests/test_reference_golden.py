@@ -204,7 +204,7 @@ def test_recovery_curve(ref: Reference, expected: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("by_bucket", [False, True])
 def test_channel_performance(ref: Reference, expected: dict[str, Any], by_bucket: bool) -> None:
-    rows = ref.channel_performance(by_bucket=by_bucket)
+    rows = ref.channel_performance(by="bucket" if by_bucket else "")
     wanted = expected["channel_by_bucket" if by_bucket else "channel"]
     keys = {(f"{k[0]}|{k[1]}" if by_bucket else k): k for k in rows}
     assert set(keys) == set(wanted)

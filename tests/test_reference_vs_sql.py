@@ -33,7 +33,9 @@ from tests.reference_compare import (
     METRIC_CHECKS,
     build,
     compare_all,
+    compare_channel_cure,
     compare_channel_performance,
+    compare_channel_trend,
     compare_compliance,
     compare_vintage,
     compare_write_off_recoveries,
@@ -200,10 +202,81 @@ def test_collection_metrics_for_a_period(case):
     con = build(ledger, as_of)
     ref = reference_for(ledger, as_of)
     diffs = compare_channel_performance(con, ref, period=period)
-    diffs += compare_channel_performance(con, ref, by_bucket=True, period=period)
+    diffs += compare_channel_performance(con, ref, by="bucket", period=period)
     diffs += compare_compliance(con, ref, period=period)
     diffs += compare_write_off_recoveries(con, ref, period=period)
     assert not diffs, report(diffs)
+
+
+# Accounts worked in a period are counted from each action's previous one in its channel (and
+# bucket) rather than by a DISTINCT aggregate (derive/47_month_macros.sql): every grouping that
+# counts them that way — by month, in one bucket, channel_cure's units and their start days —
+# against the reference's distinct loans, on periods starting anywhere.
+@deterministic(max(10, EXAMPLES // 8))
+@given(case=with_period(), bucket=st.none() | st.sampled_from(["M1", "M2", "M3"]))
+def test_accounts_worked_in_a_period(case, bucket):
+    ledger, as_of, period = case
+    con = build(ledger, as_of)
+    ref = reference_for(ledger, as_of)
+    diffs = compare_channel_performance(con, ref, by="month", period=period, bucket=bucket)
+    diffs += compare_channel_performance(con, ref, period=period, bucket=bucket)
+    diffs += compare_channel_performance(con, ref, by="bucket", period=period, bucket=bucket)
+    diffs += compare_channel_cure(con, ref, period=period, bucket=bucket)
+    diffs += compare_channel_cure(con, ref, period=period, bucket=bucket, by="month")
+    diffs += compare_channel_trend(con, ref, period=period, bucket=bucket)
+    assert not diffs, report(diffs)
+
+
+def test_accounts_of_a_loan_worked_in_two_buckets():
+    """A loan called in M1 and again, in the same channel, in M2 (and twice on one day): it is
+    an account of M2 in a period that began before either call, and of the channel in every
+    month it was called — cases the random ledgers rarely make."""
+    calls = [
+        ("A1", datetime(2024, 2, 20, 10, 0)),  # M1 (DPD 18 the day before)
+        ("A2", datetime(2024, 3, 10, 9, 0)),  # M2 (DPD 37)
+        ("A3", datetime(2024, 3, 10, 15, 0)),  # M2, same day
+        ("A4", datetime(2024, 4, 2, 11, 0)),  # M2, next month
+    ]
+    ledger = one_loan_ledger(
+        collection_actions=[
+            {
+                "action_id": i,
+                "loan_id": "L1",
+                "action_at": at,
+                "channel": "phone",
+                "outcome": "no_answer",
+                "cost": Decimal("1.00"),
+            }
+            for i, at in calls
+        ],
+        repayments=[
+            {
+                "payment_id": "P1",
+                "loan_id": "L1",
+                "paid_date": date(2024, 4, 20),
+                "amount": Decimal("100.00"),
+            }
+        ],
+    )
+    con = build(ledger, date(2024, 6, 30))
+    ref = reference_for(ledger, date(2024, 6, 30))
+    diffs = []
+    for period in [
+        (None, None),
+        (date(2024, 2, 15), None),
+        (date(2024, 3, 10), None),
+        (date(2024, 3, 11), date(2024, 4, 30)),
+    ]:
+        for bucket in (None, "M1", "M2"):
+            for by in ("", "bucket", "month"):
+                diffs += compare_channel_performance(con, ref, by=by, period=period, bucket=bucket)
+            diffs += compare_channel_cure(con, ref, period=period, bucket=bucket)
+            diffs += compare_channel_cure(con, ref, period=period, bucket=bucket, by="month")
+            diffs += compare_channel_trend(con, ref, period=period, bucket=bucket)
+    diffs += compare_channel_trend(con, ref, period=period, bucket=bucket)
+    assert not diffs, report(diffs)
+    m2 = run(con, "channel_performance", period_start=date(2024, 2, 15), bucket="M2")
+    assert [(r["channel"], r["attempts"], r["accounts"]) for r in m2] == [("phone", 3, 1)]
 
 
 # Found by the comparison (such a row had NULL attempts, cost, ... instead of 0); fixed.

@@ -19,6 +19,7 @@ SELECT
     i.cum_due_prev,
     i.cum_principal_prev,
     i.paid_off_date,
+    i.next_due_date,
     l.seg_id,
     l.cohort,
     least(CASE WHEN l.closed_date <= (SELECT as_of FROM derive_settings) THEN l.closed_date END,
