@@ -13,10 +13,8 @@
 -- Grain: one row per channel, bucket, group value ('' or month YYYY-MM) and j.
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket ('' = M1..M6),
 -- $cure_days (list of j), $by ('' or 'month').
-WITH units AS (
-    -- a unit's start day is its first action's: the action whose previous one of the channel in
-    -- the bucket (80_action_status.sql) is before the period (or the month) began
-    SELECT lkey, channel, bucket, action_date AS start_day,
+WITH acts AS (
+    SELECT lkey, channel, bucket, action_date,
            CASE $by WHEN 'month' THEN month_key(action_date) ELSE 0 END AS group_month
     FROM action_status
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
@@ -25,8 +23,11 @@ WITH units AS (
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND bucket IN ('M1', 'M2', 'M3', 'M4', 'M5', 'M6')
       AND ($bucket = '' OR bucket = $bucket)
-      AND first_in_group(
-          prev_in_channel_bucket, group_first_day(action_date, $period_start::DATE, $by = 'month'))
+),
+units AS (
+    SELECT lkey, channel, bucket, group_month, min(action_date) AS start_day
+    FROM acts
+    GROUP BY ALL
 ),
 cure_points AS (
     -- days at whose end the loan is at DPD 0: an installment paid off, the next not yet overdue

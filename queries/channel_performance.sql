@@ -19,16 +19,7 @@ acts AS (
                  WHEN 'agent' THEN coalesce(agent_id, '(none)')
                  ELSE '' END AS group_text,
         CASE WHEN $by = 'month' THEN month_key(action_date) ELSE 0 END AS group_month,
-        -- accounts: an action counts its loan when it is the loan's first in the group, i.e. its
-        -- previous one in the channel (in the bucket, when buckets are grouped or one is kept) is
-        -- before the period (or the month) began (47_month_macros.sql); agencies and agents count
-        -- distinct loans (distinct_accounts)
-        lkey,
-        first_in_group(
-            CASE WHEN $by = 'bucket' OR $bucket <> '' THEN prev_in_channel_bucket
-                 ELSE prev_in_channel END,
-            group_first_day(action_date, $period_start::DATE, $by = 'month')) AS first_in_group,
-        rpc, is_ptp,
+        lkey, rpc, is_ptp,
         -- a PTP is due (and can be kept) only once its date is observed at the chosen as-of
         ptp_due AND ptp_date <= $as_of AS ptp_due,
         ptp_kept AND ptp_date <= $as_of AS ptp_kept,
@@ -68,7 +59,7 @@ per_group AS (
     SELECT
         channel, group_text, group_month,
         count(*) AS attempts,
-        count(*) FILTER (WHERE first_in_group) AS accounts,
+        count(DISTINCT lkey) AS accounts,
         count(*) FILTER (WHERE rpc) AS rpc,
         count(*) FILTER (WHERE is_ptp) AS ptp,
         count(*) FILTER (WHERE ptp_due) AS ptp_due,
@@ -77,19 +68,6 @@ per_group AS (
         count(*) FILTER (WHERE complaint) AS complaints
     FROM acts
     GROUP BY ALL
-),
-distinct_accounts AS (
-    -- a loan's actions of one agency (agent) are not numbered: these count distinct loans, and
-    -- only when grouping by agency or agent (the other groupings read no row here)
-    SELECT channel, group_text, group_month, count(DISTINCT lkey) AS accounts
-    FROM acts
-    WHERE $by IN ('agency', 'agent')
-    GROUP BY ALL
-),
-per_group_accounts AS (
-    SELECT p.* REPLACE (coalesce(d.accounts, p.accounts) AS accounts)
-    FROM per_group p
-    LEFT JOIN distinct_accounts d USING (channel, group_text, group_month)
 ),
 joined AS (
     -- A channel credited with a recovery but without attempts in the period has 0 attempts, not
@@ -108,7 +86,7 @@ joined AS (
         CASE WHEN channel <> '(no action)' THEN coalesce(r.recovered, 0) ELSE r.recovered END
             AS recovered,
         r.recovered_accounts
-    FROM per_group_accounts a
+    FROM per_group a
     FULL OUTER JOIN recoveries r USING (channel, group_text, group_month)
 )
 SELECT

@@ -10,12 +10,7 @@
 WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 acts AS (
     SELECT month_key(action_date) AS month, channel,
-           -- the loan's first action of the month in the channel (and in $bucket) counts it
-           -- (47_month_macros.sql)
-           first_in_group(
-               CASE WHEN $bucket = '' THEN prev_in_channel ELSE prev_in_channel_bucket END,
-               group_first_day(action_date, $period_start::DATE, true)) AS first_in_month,
-           rpc, is_ptp, cost, complaint,
+           lkey, rpc, is_ptp, cost, complaint,
            -- a PTP is due (and can be kept) only once its date is on or before $as_of
            ptp_due AND ptp_date <= $as_of AS ptp_due,
            ptp_kept AND ptp_date <= $as_of AS ptp_kept
@@ -50,7 +45,7 @@ recoveries AS (
 per_month AS (
     SELECT month, channel,
            count(*) AS attempts,
-           count(*) FILTER (WHERE first_in_month) AS accounts,
+           count(DISTINCT lkey) AS accounts,
            count(*) FILTER (WHERE rpc) AS rpc,
            count(*) FILTER (WHERE is_ptp) AS ptp,
            count(*) FILTER (WHERE ptp_due) AS ptp_due,

@@ -208,13 +208,12 @@ def test_collection_metrics_for_a_period(case):
     assert not diffs, report(diffs)
 
 
-# Accounts worked in a period are counted from each action's previous one in its channel (and
-# bucket) rather than by a DISTINCT aggregate (derive/47_month_macros.sql): every grouping that
-# counts them that way — by month, in one bucket, channel_cure's units and their start days —
-# against the reference's distinct loans, on periods starting anywhere.
+# The collections groupings beyond the main test's: by month, in one bucket (the channels page's
+# call), channel_trend (the same month by month) and channel_cure's units, start days and cures,
+# on periods starting anywhere.
 @deterministic(max(10, EXAMPLES // 8))
 @given(case=with_period(), bucket=st.none() | st.sampled_from(["M1", "M2", "M3"]))
-def test_accounts_worked_in_a_period(case, bucket):
+def test_channel_groupings_for_a_period(case, bucket):
     ledger, as_of, period = case
     con = build(ledger, as_of)
     ref = reference_for(ledger, as_of)
@@ -230,7 +229,8 @@ def test_accounts_worked_in_a_period(case, bucket):
 def test_accounts_of_a_loan_worked_in_two_buckets():
     """A loan called in M1 and again, in the same channel, in M2 (and twice on one day): it is
     an account of M2 in a period that began before either call, and of the channel in every
-    month it was called — cases the random ledgers rarely make."""
+    month it was called; its unit of M2 starts at its first M2 call — cases the random ledgers
+    rarely make."""
     calls = [
         ("A1", datetime(2024, 2, 20, 10, 0)),  # M1 (DPD 18 the day before)
         ("A2", datetime(2024, 3, 10, 9, 0)),  # M2 (DPD 37)

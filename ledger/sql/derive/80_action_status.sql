@@ -8,13 +8,6 @@
 -- ptp_amount - paid_tolerance; only PTPs whose ptp_date is on or before the as-of date are due.
 -- over_connected_day / over_dial_day: a phone or ivr action on a borrower-day over a cap
 -- (79_over_cap_day.sql, which counts all the borrower's loans, whatever range they are in).
--- prev_in_channel / prev_in_channel_bucket: the day of the loan's previous action in the same
--- channel (and the same bucket at action time); NULL for its first. They make "accounts worked in
--- a period" a count instead of a DISTINCT aggregate (queries/channel_*.sql): an action is its
--- loan's first in the period exactly when its previous one is before the period's first day.
--- Actions of one day are ordered by a hash of their action_id, which keeps the step as fast as
--- ordering by the day alone (an action_id sort costs 1.5 s per window at 1M); which of a day's
--- actions comes first changes no figure, as they share loan, channel, bucket and day.
 CREATE OR REPLACE TABLE action_status AS
 WITH s AS (SELECT * FROM derive_settings),
 acts AS NOT MATERIALIZED (
@@ -71,14 +64,7 @@ SELECT
         AS outside_hours,
     coalesce(a.contact_target <> 'borrower', false) AS non_borrower_contact,
     coalesce(a.channel IN ('phone', 'ivr') AND oc.over_connected, false) AS over_connected_day,
-    coalesce(a.channel IN ('phone', 'ivr') AND oc.over_dial, false) AS over_dial_day,
-    lag(a.action_date) OVER (
-        PARTITION BY a.lkey, a.channel ORDER BY a.action_date, hash(a.action_id)
-    ) AS prev_in_channel,
-    lag(a.action_date) OVER (
-        PARTITION BY a.lkey, a.channel, coalesce(ds.state, 'M0')
-        ORDER BY a.action_date, hash(a.action_id)
-    ) AS prev_in_channel_bucket
+    coalesce(a.channel IN ('phone', 'ivr') AND oc.over_dial, false) AS over_dial_day
 FROM with_ptp a
 CROSS JOIN s
 LEFT JOIN over_cap_day oc ON oc.bkey = a.bkey AND oc.action_date = a.action_date
