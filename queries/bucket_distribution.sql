@@ -9,7 +9,7 @@ WITH per_state AS (
     FROM mart_month_state
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE month_end <= $as_of
-      AND state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND on_book(state)
     GROUP BY ALL
 )
 SELECT month_end, state, loans, outstanding_principal, past_due_amount,

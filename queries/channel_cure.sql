@@ -21,7 +21,7 @@ WITH acts AS (
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND bucket IN ('M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND past_due_bucket(bucket)
       AND ($bucket = '' OR bucket = $bucket)
 ),
 units AS (

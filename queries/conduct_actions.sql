@@ -12,8 +12,9 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $rule, $channel,
 -- $agency, $agent ('' = any), $limit.
 WITH chosen AS (
-    SELECT action_id, lkey, bkey, action_date, action_at, channel, agency, agent_id, outcome,
-           contact_target, bucket, complaint, count(*) OVER () AS rows_total
+    -- the offending actions, narrow: the wide columns are read for the rows shown only (reading
+    -- them for every offending action cost 0.3 s at 1M loans)
+    SELECT rowid AS row_id, action_at
     FROM action_status
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
@@ -30,8 +31,21 @@ WITH chosen AS (
       AND ($agency = '' OR coalesce(agency, '(none)') = $agency)
       AND ($agent = '' OR agent_id = $agent)
 ),
+cutoff AS (
+    -- the $limit newest are among the actions at or after the $limit-th newest time (ties
+    -- included), so the action_id tie-break is read for those only
+    SELECT min(action_at) AS cutoff_at
+    FROM (SELECT action_at FROM chosen ORDER BY action_at DESC LIMIT $limit)
+),
 shown AS (
-    SELECT * FROM chosen ORDER BY action_at DESC, action_id LIMIT $limit
+    SELECT action_id, lkey, bkey, action_date, action_at, channel, agency, agent_id, outcome,
+           contact_target, bucket, complaint, (SELECT count(*) FROM chosen) AS rows_total
+    FROM action_status
+    WHERE rowid IN (
+        SELECT row_id FROM chosen WHERE action_at >= (SELECT cutoff_at FROM cutoff)
+    )
+    ORDER BY action_at DESC, action_id
+    LIMIT $limit
 ),
 day_counts AS (
     -- only for the borrower-days shown

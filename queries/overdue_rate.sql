@@ -10,7 +10,7 @@ book AS (
     JOIN groups g USING (seg_id)
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = m.seg_id
     WHERE m.month_end <= $as_of
-      AND m.state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND on_book(m.state)
 ),
 per_threshold AS (
     SELECT

@@ -13,27 +13,34 @@ plans AS (
     WHERE channel = 'repayment_plan' AND action_date <= $as_of
     GROUP BY lkey
 ),
-acts AS (
-    SELECT a.lkey, a.complaint, a.non_borrower_contact, a.outside_hours,
-           CASE WHEN p.agreed THEN 'agreed' WHEN p.lkey IS NOT NULL THEN 'not_agreed'
-                ELSE 'no_plan' END AS plan_status
-    FROM action_status a
-    LEFT JOIN plans p USING (lkey)
-    JOIN kept ON kept_seg = a.seg_id
-    WHERE a.action_date <= $as_of
-      AND ($period_start::DATE IS NULL OR a.action_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR a.action_date <= $period_end::DATE)
-      AND a.bucket IN ('M3', 'M4', 'M5', 'M6')
-),
-per_status AS (
-    SELECT plan_status,
-           count(DISTINCT lkey) AS accounts,
+per_loan AS (
+    -- each loan's actions first, then the loans by plan status: a loan has one status, so its
+    -- accounts are counted without a DISTINCT aggregate, and the plans join the loans, not
+    -- their actions
+    SELECT lkey,
            count(*) AS attempts,
            count(*) FILTER (WHERE complaint) AS complaints,
            count(*) FILTER (WHERE non_borrower_contact) AS non_borrower_contacts,
            count(*) FILTER (WHERE outside_hours) AS outside_hours
-    FROM acts
-    GROUP BY plan_status
+    FROM action_status
+    JOIN kept ON kept_seg = seg_id
+    WHERE action_date <= $as_of
+      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
+      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
+      AND bucket BETWEEN 'M3' AND 'M6'  -- M3..M6 (45_loan_state_macro.sql)
+    GROUP BY lkey
+),
+per_status AS (
+    SELECT CASE WHEN p.agreed THEN 'agreed' WHEN p.lkey IS NOT NULL THEN 'not_agreed'
+                ELSE 'no_plan' END AS plan_status,
+           count(*) AS accounts,
+           sum(l.attempts) AS attempts,
+           sum(l.complaints) AS complaints,
+           sum(l.non_borrower_contacts) AS non_borrower_contacts,
+           sum(l.outside_hours) AS outside_hours
+    FROM per_loan l
+    LEFT JOIN plans p USING (lkey)
+    GROUP BY 1
 )
 SELECT s.plan_status, coalesce(p.accounts, 0) AS accounts, coalesce(p.attempts, 0) AS attempts,
        p.attempts * 1.0 / nullif(p.accounts, 0) AS attempts_per_account,

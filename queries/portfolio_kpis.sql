@@ -32,7 +32,7 @@ book AS (
     JOIN kept ON kept_seg = seg_id
     WHERE month_end <= $as_of
       AND month_end > (SELECT d FROM since) - INTERVAL 8 MONTH  -- net flow's base
-      AND state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND on_book(state)
     GROUP BY month_end
 ),
 write_offs AS (

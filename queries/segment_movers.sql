@@ -36,7 +36,7 @@ per_value AS (
     JOIN segment_values v USING (seg_id)
     JOIN kept ON kept_seg = m.seg_id
     WHERE m.month_end IN (e.now_end, e.then_end)
-      AND m.state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND on_book(m.state)
       AND v.segment NOT IN (SELECT segment FROM fixed)
     GROUP BY ALL
 ),

@@ -459,3 +459,27 @@ def test_every_new_metric_is_documented() -> None:
         assert header.startswith(f"-- {name} "), header
         assert "Grain:" in metric.sql_path.read_text(encoding="utf-8")
         assert metric.definition_zh and metric.definition_en
+
+
+@pytest.mark.parametrize(
+    "rule", ["outside_hours", "over_dial_cap"]
+)  # rules with ties in the sample
+def test_drill_down_limit_is_a_prefix_of_the_whole_list(
+    sample: duckdb.DuckDBPyConnection, rule: str
+) -> None:
+    """The query picks the newest rows by a time cut-off before reading action_id: a limit must
+    still give the first rows of the whole list in its order (newest first, then action_id),
+    also when it cuts between actions at the same time."""
+    period = page_period(sample)
+    whole = queries.run(sample, "conduct_actions", **period, rule=rule, limit=10**7)
+    order = whole.assign(at=pd.to_datetime(whole["action_at"])).sort_values(
+        ["at", "action_id"], ascending=[False, True], kind="stable"
+    )
+    assert list(order["action_id"]) == list(whole["action_id"])
+    at = list(pd.to_datetime(whole["action_at"]))
+    ties = [i for i in range(1, len(at)) if at[i] == at[i - 1]]
+    assert ties, "the sample should have actions at the same time"
+    for limit in {1, 2, ties[0], ties[-1], len(whole) - 1}:
+        rows = queries.run(sample, "conduct_actions", **period, rule=rule, limit=limit)
+        assert list(rows["action_id"]) == list(whole["action_id"][:limit]), limit
+        assert set(rows["rows_total"]) == {len(whole)}

@@ -12,6 +12,6 @@ SELECT
     CAST(sum(prev_outstanding_principal) AS DECIMAL(18, 2)) AS from_outstanding_principal,
     CAST(sum(outstanding_principal) AS DECIMAL(18, 2))      AS to_outstanding_principal
 FROM loan_month
-WHERE prev_state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+WHERE on_book(prev_state)
 GROUP BY ALL
 ORDER BY to_month_end, seg_id, cohort, from_state, to_state;

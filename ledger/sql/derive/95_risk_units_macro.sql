@@ -15,7 +15,7 @@ SELECT m.seg_id,
 FROM mart_month_state m
 WHERE measure IN ('dpd30_count', 'dpd30_balance')
   AND m.month_end = (SELECT month_end FROM snapshot)
-  AND m.state IN ('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+  AND on_book(m.state)
   AND m.seg_id IN (SELECT seg_id FROM seg_filter(filters))
 GROUP BY m.seg_id
 UNION ALL
