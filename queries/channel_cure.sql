@@ -21,7 +21,8 @@ WITH acts AS (
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND past_due_bucket(bucket)
+      -- a list, not a range: pushed into the scan, a range made this query slower (0.5 -> 0.7 s)
+      AND bucket IN ('M1', 'M2', 'M3', 'M4', 'M5', 'M6')
       AND ($bucket = '' OR bucket = $bucket)
 ),
 units AS (

@@ -27,7 +27,7 @@ per_loan AS (
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND bucket BETWEEN 'M3' AND 'M6'  -- M3..M6 (45_loan_state_macro.sql)
+      AND bucket BETWEEN 'M3' AND 'M6'  -- M3..M6: states sort as text (45_loan_state_macro.sql)
     GROUP BY lkey
 ),
 per_status AS (

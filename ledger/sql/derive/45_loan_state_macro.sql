@@ -13,8 +13,7 @@ CASE
     WHEN dpd <= edges[5] THEN 'M5'
     ELSE 'M6'
 END;
--- on_book(state): M0..M6; past_due_bucket(state): M1..M6. As text the nine states sort
--- M0 < M1 < ... < M6 < WO < closed, so each is a range, which DuckDB pushes into the table scan,
--- where an IN list is tested row by row after it (on_book over loan_month at 1M: 110 -> 72 ms).
+-- on_book(state): M0..M6. As text the nine states sort M0 < M1 < ... < M6 < WO < closed, so it
+-- is a range, which DuckDB pushes into the table scan, where an IN list is tested row by row
+-- after it (over loan_month at 1M: 110 -> 72 ms; bucket_distribution 47 -> 36 ms).
 CREATE OR REPLACE MACRO on_book(state) AS state BETWEEN 'M0' AND 'M6';
-CREATE OR REPLACE MACRO past_due_bucket(state) AS state BETWEEN 'M1' AND 'M6';
