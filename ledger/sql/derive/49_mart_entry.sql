@@ -38,7 +38,10 @@ SELECT month_key(due_date), seg_id,
        CAST(paid_off_date IS NULL OR paid_off_date > due_date AS INTEGER),
        1
 FROM installment_status
-WHERE due_date >= CAST(date_trunc('month', as_of) AS DATE)
+-- no month is cut when as_of is a month-end (the pages' as-of dates): the first condition skips
+-- the scan then (50 ms at 1M loans, for no row)
+WHERE as_of <> last_day(as_of)
+  AND due_date >= CAST(date_trunc('month', as_of) AS DATE)
   AND due_date <= as_of
   AND month_key(due_date) > entry_months_through(as_of)
   AND (end_day IS NULL OR end_day > due_date);
