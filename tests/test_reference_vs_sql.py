@@ -273,7 +273,6 @@ def test_accounts_of_a_loan_worked_in_two_buckets():
             diffs += compare_channel_cure(con, ref, period=period, bucket=bucket)
             diffs += compare_channel_cure(con, ref, period=period, bucket=bucket, by="month")
             diffs += compare_channel_trend(con, ref, period=period, bucket=bucket)
-    diffs += compare_channel_trend(con, ref, period=period, bucket=bucket)
     assert not diffs, report(diffs)
     m2 = run(con, "channel_performance", period_start=date(2024, 2, 15), bucket="M2")
     assert [(r["channel"], r["attempts"], r["accounts"]) for r in m2] == [("phone", 3, 1)]
