@@ -4,6 +4,10 @@
 -- payment) counts in the month of the payment and is credited, as in channel_performance, to the
 -- latest action within $window_days before it (payment day included), bucketed by that action's
 -- bucket — or to '(no action)', bucketed by the loan's state the day before the payment.
+-- Its figures are channel_performance's with $by = 'month' and the same $bucket, column for
+-- column (the joined and final parts repeat that file's, and change with it); it stays a file of
+-- its own for its month-first columns and order, which the trend's chart and CSV use.
+-- tests/test_reference_vs_sql.py compares both with the reference.
 -- Grain: one row per month (YYYY-MM) and channel.
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $window_days,
 -- $bucket ('' = every bucket).
