@@ -6,8 +6,7 @@ WITH per_state AS (
            CAST(sum(loans) AS BIGINT) AS loans,
            CAST(sum(outstanding_principal) AS DECIMAL(18, 2)) AS outstanding_principal,
            CAST(sum(past_due_amount) AS DECIMAL(18, 2)) AS past_due_amount
-    FROM mart_month_state
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
+    FROM month_state_rows($filters, '')
     WHERE month_end <= $as_of
       AND on_book(state)
     GROUP BY ALL

@@ -5,17 +5,13 @@
 -- the days of a month cut by the as-of date from installment_status.
 -- Grain: one row per due month (YYYY-MM), segment value and basis.
 -- Parameters: $as_of, $filters, $by.
-WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
-per_month AS (
-    SELECT e.due_month, g.segment_value,
-           sum(e.amount_entered) AS amount_entered,
-           sum(e.amount_due) AS amount_due,
-           sum(e.n_entered) AS n_entered,
-           sum(e.n_due) AS n_due
-    FROM entry_rows($as_of::DATE) e
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = e.seg_id
+WITH per_month AS (
+    SELECT due_month, segment_value,
+           sum(amount_entered) AS amount_entered,
+           sum(amount_due) AS amount_due,
+           sum(n_entered) AS n_entered,
+           sum(n_due) AS n_due
+    FROM entry_rows($as_of::DATE, $filters, $by)
     GROUP BY ALL
 )
 SELECT month_label(due_month) AS due_month, segment_value, 'amount' AS basis,

@@ -3,26 +3,16 @@
 -- during month t. The aggregate ratio practitioners use: it can exceed 1. NULL when the
 -- denominator is 0. Grain: one row per month pair, segment value and step.
 -- Parameters: $as_of, $filters, $by.
-WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (
-    SELECT seg_id AS kept_seg FROM seg_filter($filters)
-),
-balances AS (
-    SELECT m.month_end, g.segment_value, m.state,
-           sum(m.outstanding_principal) AS balance
-    FROM mart_month_state m
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = m.seg_id
-    WHERE m.month_end <= $as_of
+WITH balances AS (
+    SELECT month_end, segment_value, state, sum(outstanding_principal) AS balance
+    FROM month_state_rows($filters, $by)
+    WHERE month_end <= $as_of
     GROUP BY ALL
 ),
 write_offs AS (
-    SELECT v.event_month_end AS month_end, g.segment_value, 'WO' AS state,
-           sum(v.amount) AS balance
-    FROM mart_vintage v
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = v.seg_id
-    WHERE v.event = 'write_off' AND v.event_month_end <= $as_of
+    SELECT event_month_end AS month_end, segment_value, 'WO' AS state, sum(amount) AS balance
+    FROM vintage_rows($filters, $by)
+    WHERE event = 'write_off' AND event_month_end <= $as_of
     GROUP BY ALL
 ),
 month_pairs AS (

@@ -3,23 +3,21 @@
 -- diagonal C->M1->...->M6->WO that ends at t (the ratios telescope), so it reads as "of a
 -- current balance, the share that flows all the way to write-off". NULL without a denominator.
 -- Grain: one row per month-end t and segment value. Parameters: $as_of, $filters, $by.
-WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
-months AS (
-    SELECT DISTINCT m.month_end, g.segment_value
-    FROM mart_month_state m JOIN groups g USING (seg_id) JOIN kept ON kept_seg = m.seg_id
-    WHERE m.month_end <= $as_of
+WITH months AS (
+    SELECT DISTINCT month_end, segment_value
+    FROM month_state_rows($filters, $by)
+    WHERE month_end <= $as_of
 ),
 current_balance AS (
-    SELECT m.month_end, g.segment_value, sum(m.outstanding_principal) AS balance
-    FROM mart_month_state m JOIN groups g USING (seg_id) JOIN kept ON kept_seg = m.seg_id
-    WHERE m.state = 'M0'
+    SELECT month_end, segment_value, sum(outstanding_principal) AS balance
+    FROM month_state_rows($filters, $by)
+    WHERE state = 'M0'
     GROUP BY ALL
 ),
 write_offs AS (
-    SELECT v.event_month_end AS month_end, g.segment_value, sum(v.amount) AS amount
-    FROM mart_vintage v JOIN groups g USING (seg_id) JOIN kept ON kept_seg = v.seg_id
-    WHERE v.event = 'write_off'
+    SELECT event_month_end AS month_end, segment_value, sum(amount) AS amount
+    FROM vintage_rows($filters, $by)
+    WHERE event = 'write_off'
     GROUP BY ALL
 )
 SELECT m.month_end, m.segment_value,

@@ -3,14 +3,14 @@
 -- Grain: one row per month-end, segment value, threshold and basis.
 -- Parameters: $as_of, $filters ('segment=value' list), $thresholds (list of N), $by (segment to
 -- split by; '' for the whole book, segment_value 'all').
-WITH groups AS (SELECT * FROM seg_groups($by)),
-book AS (
-    SELECT m.month_end, g.segment_value, m.dpd, m.loans, m.outstanding_principal
-    FROM mart_month_state m
-    JOIN groups g USING (seg_id)
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = m.seg_id
-    WHERE m.month_end <= $as_of
-      AND on_book(m.state)
+WITH book AS (
+    -- summed to (month-end, segment value, DPD) before the thresholds multiply the rows
+    SELECT month_end, segment_value, dpd,
+           sum(loans) AS loans, sum(outstanding_principal) AS outstanding_principal
+    FROM month_state_rows($filters, $by)
+    WHERE month_end <= $as_of
+      AND on_book(state)
+    GROUP BY ALL
 ),
 per_threshold AS (
     SELECT

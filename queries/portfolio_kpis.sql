@@ -28,8 +28,7 @@ book AS (
            sum(outstanding_principal) FILTER (WHERE dpd >= 30)         AS b30,
            sum(outstanding_principal) FILTER (WHERE dpd >= 90)         AS b90,
            sum(outstanding_principal) FILTER (WHERE state = 'M0')      AS m0_balance
-    FROM mart_month_state
-    JOIN kept ON kept_seg = seg_id
+    FROM month_state_rows($filters, '')
     WHERE month_end <= $as_of
       AND month_end > (SELECT d FROM since) - INTERVAL 8 MONTH  -- net flow's base
       AND on_book(state)
@@ -37,8 +36,7 @@ book AS (
 ),
 write_offs AS (
     SELECT event_month_end AS month_end, sum(amount) AS amount
-    FROM mart_vintage
-    JOIN kept ON kept_seg = seg_id
+    FROM vintage_rows($filters, '')
     WHERE event = 'write_off'
       AND event_month_end <= $as_of
     GROUP BY ALL
@@ -50,8 +48,7 @@ entries AS (
     FROM (
         -- entry_rows: whole months from mart_entry, a month cut by $as_of from the installments
         SELECT due_month AS k, sum(amount_entered) AS entered, sum(amount_due) AS due
-        FROM entry_rows($as_of::DATE)
-        JOIN kept ON kept_seg = seg_id
+        FROM entry_rows($as_of::DATE, $filters, '')
         WHERE due_month > month_key((SELECT d FROM since))
         GROUP BY k
     )

@@ -17,8 +17,9 @@ ends AS (
                                   ELSE INTERVAL 12 MONTH END) AS DATE) AS then_end
     FROM latest
 ),
-per_value AS (
-    SELECT v.segment, v.value,
+per_seg AS (
+    -- summed per seg_id before segment_values multiplies the rows by the number of segments
+    SELECT m.seg_id,
            sum(m.loans) FILTER (WHERE m.month_end = e.now_end)                     AS loans,
            sum(m.outstanding_principal) FILTER (WHERE m.month_end = e.now_end)     AS balance,
            sum(m.loans) FILTER (WHERE m.month_end = e.now_end AND m.dpd >= $threshold)
@@ -33,11 +34,21 @@ per_value AS (
                FILTER (WHERE m.month_end = e.then_end AND m.dpd >= $threshold)     AS balance_over_then
     FROM mart_month_state m
     CROSS JOIN ends e
-    JOIN segment_values v USING (seg_id)
     JOIN kept ON kept_seg = m.seg_id
     WHERE m.month_end IN (e.now_end, e.then_end)
       AND on_book(m.state)
-      AND v.segment NOT IN (SELECT segment FROM fixed)
+    GROUP BY m.seg_id
+),
+per_value AS (
+    SELECT v.segment, v.value,
+           sum(p.loans) AS loans, sum(p.balance) AS balance,
+           sum(p.loans_over) AS loans_over, sum(p.balance_over) AS balance_over,
+           sum(p.loans_then) AS loans_then, sum(p.balance_then) AS balance_then,
+           sum(p.loans_over_then) AS loans_over_then,
+           sum(p.balance_over_then) AS balance_over_then
+    FROM per_seg p
+    JOIN segment_values v USING (seg_id)
+    WHERE v.segment NOT IN (SELECT segment FROM fixed)
     GROUP BY ALL
 ),
 rates AS (

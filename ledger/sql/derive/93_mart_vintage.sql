@@ -20,3 +20,25 @@ FROM loan_status
 WHERE wo_date IS NOT NULL
 GROUP BY ALL
 ORDER BY 1, 2, 3, 4, 5;
+
+-- mart_vintage_all: the same summed over every segment, for the whole book (no filter, no split;
+-- see mart_month_state_all). Read it through vintage_rows(), never directly.
+CREATE OR REPLACE TABLE mart_vintage_all AS
+SELECT cohort, event, threshold, event_month_end,
+       CAST(sum(loans) AS BIGINT) AS loans, CAST(sum(amount) AS DECIMAL(18, 2)) AS amount
+FROM mart_vintage
+GROUP BY ALL
+ORDER BY 1, 2, 3, 4;
+
+-- vintage_rows(filters, split): mart_vintage's rows for a query's $filters and $by, with
+-- segment_value instead of seg_id (as month_state_rows). Sum the rows.
+CREATE OR REPLACE MACRO vintage_rows(filters, split) AS TABLE
+SELECT cohort, 'all' AS segment_value, event, threshold, event_month_end, loans, amount
+FROM mart_vintage_all
+WHERE len(filters) = 0 AND split = ''
+UNION ALL
+SELECT v.cohort, g.segment_value, v.event, v.threshold, v.event_month_end, v.loans, v.amount
+FROM mart_vintage v
+JOIN seg_groups(split) g USING (seg_id)
+JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = v.seg_id
+WHERE NOT (len(filters) = 0 AND split = '');
