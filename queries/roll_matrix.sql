@@ -4,13 +4,10 @@
 -- Grain: one row per month pair, segment value, basis, from_state and to_state (cells that are
 -- empty are absent). Parameters: $as_of, $filters, $by, $cohorts (disbursement months as the
 -- first day of the month; empty list = every cohort).
-WITH groups AS (SELECT * FROM seg_groups($by)),
-cells AS (
-    SELECT r.to_month_end, g.segment_value, r.from_state, r.to_state,
+WITH cells AS (
+    SELECT r.to_month_end, r.segment_value, r.from_state, r.to_state,
            sum(r.loans) AS loans, sum(r.from_outstanding_principal) AS balance
-    FROM mart_roll r
-    JOIN groups g USING (seg_id)
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = r.seg_id
+    FROM roll_rows($filters, $by) r
     WHERE r.to_month_end <= $as_of
       AND (len($cohorts::DATE[]) = 0 OR list_contains($cohorts::DATE[], r.cohort))
     GROUP BY ALL

@@ -20,8 +20,7 @@ window_rolls AS (
     SELECT r.to_month_end, r.from_state, r.to_state,
            CASE WHEN $basis = 'count' THEN CAST(r.loans AS DECIMAL(18, 2))
                 ELSE r.from_outstanding_principal END AS value
-    FROM mart_roll r
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = r.seg_id
+    FROM roll_rows($filters, '') r
     WHERE r.to_month_end <= least($as_of::DATE, coalesce($last_month_end::DATE, $as_of::DATE))
       AND r.to_month_end >= coalesce($first_month_end::DATE, DATE '0001-01-01')
       AND (len($cohorts::DATE[]) = 0 OR list_contains($cohorts::DATE[], r.cohort))

@@ -3,13 +3,7 @@
 -- Only MOBs whose month-end is on or before the as-of date exist.
 -- Grain: one row per cohort (YYYY-MM), segment value, MOB and basis.
 -- Parameters: $as_of, $filters, $by, $threshold (one of the precomputed vintage_thresholds).
-WITH groups AS (SELECT * FROM seg_groups($by)),
-v AS (
-    SELECT m.*, g.segment_value
-    FROM mart_vintage m
-    JOIN groups g USING (seg_id)
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = m.seg_id
-),
+WITH v AS (SELECT * FROM vintage_rows($filters, $by)),
 sizes AS (
     SELECT cohort, segment_value, sum(loans) AS loans, sum(amount) AS amount
     FROM v WHERE event = 'size' AND cohort <= $as_of GROUP BY ALL
