@@ -5,14 +5,12 @@
 -- mature = all the month's entered amount is observed, so the rate is final.
 -- Grain: one row per due month (YYYY-MM), segment value and j, for every due month with entries.
 -- Parameters: $as_of, $filters, $by, $cure_days (list of j).
-WITH groups AS (SELECT * FROM seg_groups($by)),
-entered AS (
-    -- the installments that entered collection come derived (48_collection_entry)
-    SELECT month_key(e.due_date) AS due_month, g.segment_value, e.due_date,
+WITH entered AS (
+    -- the installments that entered collection come derived (48_collection_entry, summed for
+    -- the whole book in 94_mart_collection_all)
+    SELECT month_key(e.due_date) AS due_month, e.segment_value, e.due_date,
            e.amount_due, e.paid_off_date
-    FROM collection_entry e
-    JOIN groups g USING (seg_id)
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = e.seg_id
+    FROM collection_entry_rows($filters, $by) e
     WHERE e.due_date <= $as_of
 ),
 per_day AS (

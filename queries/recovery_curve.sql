@@ -5,27 +5,22 @@
 -- as-of date: unobserved days are left out, never counted as zero.
 -- Grain: one row per entry month (YYYY-MM), segment value and day.
 -- Parameters: $as_of, $filters, $by, $max_day.
-WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
-bases AS (
-    -- entries and steps come derived (48_collection_entry): no lookups here
-    SELECT month_key(e.due_date + 1) AS entry_month, g.segment_value,
+WITH bases AS (
+    -- entries and steps come derived (48_collection_entry, summed for the whole book in
+    -- 94_mart_collection_all): no lookups here
+    SELECT month_key(e.due_date + 1) AS entry_month, e.segment_value,
            CAST(least($max_day::INTEGER, $as_of::DATE - e.due_date) AS INTEGER) AS max_j,
            sum(e.amount_due - e.paid_at_due) AS base
-    FROM collection_entry e
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = e.seg_id
+    FROM collection_entry_rows($filters, $by) e
     WHERE e.due_date < $as_of
     GROUP BY ALL
 ),
 increments AS (
     -- summed per day j0 before the join with the days (which multiplies rows by $max_day)
-    SELECT month_key(s.due_date + 1) AS entry_month, g.segment_value,
+    SELECT month_key(s.due_date + 1) AS entry_month, s.segment_value,
            CAST(least($max_day::INTEGER, $as_of::DATE - s.due_date) AS INTEGER) AS max_j,
            s.j0, sum(s.inc) AS inc
-    FROM collection_recovery_step s
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = s.seg_id
+    FROM collection_step_rows($filters, $by) s
     WHERE s.due_date < $as_of
       AND s.j0 <= least($max_day::INTEGER, $as_of::DATE - s.due_date)
     GROUP BY ALL

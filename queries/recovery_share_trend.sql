@@ -8,26 +8,21 @@
 -- immature and its rate and recovered amount are NULL — never a partial figure or zero.
 -- Grain: one row per entry month (YYYY-MM), segment value and j.
 -- Parameters: $as_of, $filters, $by, $days.
-WITH groups AS (SELECT * FROM seg_groups($by)),
-kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
-days AS (SELECT unnest($days::INTEGER[]) AS day),
+WITH days AS (SELECT unnest($days::INTEGER[]) AS day),
 bases AS (
-    -- entries and their recovery steps come derived (48_collection_entry)
+    -- entries and their recovery steps come derived (48_collection_entry, summed for the whole
+    -- book in 94_mart_collection_all)
     SELECT CAST(date_trunc('month', e.due_date + 1) AS DATE) AS entry_month_start,
-           g.segment_value, sum(e.amount_due - e.paid_at_due) AS entered_unpaid
-    FROM collection_entry e
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = e.seg_id
+           e.segment_value, sum(e.amount_due - e.paid_at_due) AS entered_unpaid
+    FROM collection_entry_rows($filters, $by) e
     WHERE e.due_date < $as_of
     GROUP BY ALL
 ),
 increments AS (
     -- recovered by day j = the increments of days j0 <= j, summed per month and j0 first
     SELECT CAST(date_trunc('month', s.due_date + 1) AS DATE) AS entry_month_start,
-           g.segment_value, s.j0, sum(s.inc) AS inc
-    FROM collection_recovery_step s
-    JOIN groups g USING (seg_id)
-    JOIN kept ON kept_seg = s.seg_id
+           s.segment_value, s.j0, sum(s.inc) AS inc
+    FROM collection_step_rows($filters, $by) s
     WHERE s.due_date < $as_of
       AND s.j0 <= (SELECT max(day) FROM days)
     GROUP BY ALL
