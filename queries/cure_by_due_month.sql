@@ -7,7 +7,7 @@
 -- Parameters: $as_of, $filters, $by, $cure_days (list of j).
 WITH entered AS (
     -- the installments that entered collection come derived (48_collection_entry, summed for
-    -- the whole book in 94_mart_collection_all)
+    -- the whole book in 94_marts_whole_book)
     SELECT month_key(e.due_date) AS due_month, e.segment_value, e.due_date,
            e.amount_due, e.paid_off_date
     FROM collection_entry_rows($filters, $by) e

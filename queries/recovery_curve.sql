@@ -7,7 +7,7 @@
 -- Parameters: $as_of, $filters, $by, $max_day.
 WITH bases AS (
     -- entries and steps come derived (48_collection_entry, summed for the whole book in
-    -- 94_mart_collection_all): no lookups here
+    -- 94_marts_whole_book): no lookups here
     SELECT month_key(e.due_date + 1) AS entry_month, e.segment_value,
            CAST(least($max_day::INTEGER, $as_of::DATE - e.due_date) AS INTEGER) AS max_j,
            sum(e.amount_due - e.paid_at_due) AS base

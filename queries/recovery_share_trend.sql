@@ -11,7 +11,7 @@
 WITH days AS (SELECT unnest($days::INTEGER[]) AS day),
 bases AS (
     -- entries and their recovery steps come derived (48_collection_entry, summed for the whole
-    -- book in 94_mart_collection_all)
+    -- book in 94_marts_whole_book)
     SELECT CAST(date_trunc('month', e.due_date + 1) AS DATE) AS entry_month_start,
            e.segment_value, sum(e.amount_due - e.paid_at_due) AS entered_unpaid
     FROM collection_entry_rows($filters, $by) e

@@ -1,3 +1,5 @@
+-- Whole-book marts for what the per-loan tables serve the pages (the marts of 90-93 have theirs
+-- beside them).
 -- collection_entry_all, collection_recovery_step_all: 48_collection_entry's tables summed over
 -- every segment, for the whole book (no filter, no split; see mart_month_state_all). Grain: one
 -- row per due date and paid-off date; one row per due date and recovery day j0 (~100k rows each
@@ -41,4 +43,31 @@ SELECT s.due_date, g.segment_value, s.j0, s.inc
 FROM collection_recovery_step s
 JOIN seg_groups(split) g USING (seg_id)
 JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = s.seg_id
+WHERE NOT (len(filters) = 0 AND split = '');
+
+-- loan_first_due_all: the loans by what FPD needs of them (METRICS.md §5), summed over every
+-- segment for the whole book (no filter, no split). Grain: one row per disbursement day, first
+-- due date, first paid-off date and whether the loan ended by its first due date (~37k rows at a
+-- million loans). Read it through first_due_rows(), never directly.
+CREATE OR REPLACE TABLE loan_first_due_all AS
+SELECT cohort, disbursed_date, first_due_date, first_paid_off_date,
+       coalesce(coalesce(close_day, wo_date) <= first_due_date, false) AS ended_by_due,
+       count(*) AS loans
+FROM loan_status
+GROUP BY ALL
+ORDER BY cohort, disbursed_date, first_due_date, first_paid_off_date;
+
+-- first_due_rows(filters, split): the loans for a query's $filters and $by as loan_first_due_all
+-- has them, with segment_value. Sum `loans`.
+CREATE OR REPLACE MACRO first_due_rows(filters, split) AS TABLE
+SELECT cohort, 'all' AS segment_value, disbursed_date, first_due_date, first_paid_off_date,
+       ended_by_due, loans
+FROM loan_first_due_all
+WHERE len(filters) = 0 AND split = ''
+UNION ALL
+SELECT l.cohort, g.segment_value, l.disbursed_date, l.first_due_date, l.first_paid_off_date,
+       coalesce(coalesce(l.close_day, l.wo_date) <= l.first_due_date, false), 1
+FROM loan_status l
+JOIN seg_groups(split) g USING (seg_id)
+JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = l.seg_id
 WHERE NOT (len(filters) = 0 AND split = '');
