@@ -396,6 +396,10 @@ BY_METRICS = {
     "recovery_curve": {},
     "roll_matrix": {},
     "flow_rate": {},
+    "net_flow_to_loss": {},
+    "fpd_by_cohort": {"thresholds": [1, 7, 30]},
+    "cure_by_due_month": {},
+    "recovery_share_trend": {},
 }
 
 
@@ -431,11 +435,7 @@ WHOLE_BOOK_METRICS = {
     **BY_METRICS,
     "bucket_distribution": {},
     "portfolio_kpis": {},
-    "net_flow_to_loss": {},
     "roll_matrix_average": {},
-    "fpd_by_cohort": {"thresholds": [1, 7, 30]},
-    "cure_by_due_month": {},
-    "recovery_share_trend": {},
 }
 
 

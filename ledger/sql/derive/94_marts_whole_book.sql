@@ -57,17 +57,35 @@ FROM loan_status
 GROUP BY ALL
 ORDER BY cohort, disbursed_date, first_due_date, first_paid_off_date;
 
+-- loan_first_due_by: the same per value of each segment, for a split with no filter (the early
+-- warning page's FPD by risk grade). Grain: one row per segment, value and the columns above.
+CREATE OR REPLACE TABLE loan_first_due_by AS
+SELECT v.segment, v.value AS segment_value, l.cohort, l.disbursed_date, l.first_due_date,
+       l.first_paid_off_date,
+       coalesce(coalesce(l.close_day, l.wo_date) <= l.first_due_date, false) AS ended_by_due,
+       count(*) AS loans
+FROM loan_status l
+JOIN segment_values v USING (seg_id)
+GROUP BY ALL
+ORDER BY segment, segment_value, cohort, disbursed_date, first_due_date, first_paid_off_date;
+
 -- first_due_rows(filters, split): the loans for a query's $filters and $by as loan_first_due_all
--- has them, with segment_value. Sum `loans`.
+-- has them, with segment_value (whole book: loan_first_due_all; a split with no filter:
+-- loan_first_due_by; else the loans). Sum `loans`.
 CREATE OR REPLACE MACRO first_due_rows(filters, split) AS TABLE
 SELECT cohort, 'all' AS segment_value, disbursed_date, first_due_date, first_paid_off_date,
        ended_by_due, loans
 FROM loan_first_due_all
 WHERE len(filters) = 0 AND split = ''
 UNION ALL
+SELECT cohort, segment_value, disbursed_date, first_due_date, first_paid_off_date,
+       ended_by_due, loans
+FROM loan_first_due_by
+WHERE len(filters) = 0 AND split <> '' AND segment = split
+UNION ALL
 SELECT l.cohort, g.segment_value, l.disbursed_date, l.first_due_date, l.first_paid_off_date,
        coalesce(coalesce(l.close_day, l.wo_date) <= l.first_due_date, false), 1
 FROM loan_status l
 JOIN seg_groups(split) g USING (seg_id)
 JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = l.seg_id
-WHERE NOT (len(filters) = 0 AND split = '');
+WHERE len(filters) > 0;
