@@ -11,7 +11,7 @@ SELECT strftime(paid_date, '%Y-%m') AS month,
        CAST(sum(amount) AS DECIMAL(18, 2)) AS recovered,
        count(*) AS payments,
        count(DISTINCT loan_id) AS loans
-FROM payment_status
+FROM write_off_payments  -- payment_status's rows with state_before = 'WO'
 JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
 WHERE state_before = 'WO'
   AND paid_date <= $as_of

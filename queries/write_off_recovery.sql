@@ -8,7 +8,7 @@
 -- Parameters: $as_of, $filters, $period_start, $period_end (write-off dates; NULL = open).
 WITH wo AS (
     SELECT lkey, wo_date, wo_principal
-    FROM loan_status
+    FROM written_off_loans  -- loan_status's rows with a wo_date
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE wo_date <= $as_of
       AND ($period_start::DATE IS NULL OR wo_date >= $period_start::DATE)
@@ -16,7 +16,7 @@ WITH wo AS (
 ),
 recovered AS (
     SELECT p.lkey, sum(p.amount) AS recovered
-    FROM payment_status p
+    FROM write_off_payments p  -- payment_status's rows with state_before = 'WO'
     WHERE p.state_before = 'WO'
       AND p.paid_date <= $as_of
       AND p.lkey IN (SELECT lkey FROM wo)

@@ -3,7 +3,7 @@
 -- Parameters: $as_of, $filters.
 SELECT loan_id, strftime(cohort, '%Y-%m') AS cohort, wo_date AS written_off_date,
        wo_principal AS written_off_principal
-FROM loan_status
+FROM written_off_loans  -- loan_status's rows with a wo_date
 JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
 WHERE wo_date <= $as_of
 ORDER BY wo_date, loan_id;

@@ -27,3 +27,8 @@ SELECT seg_id, segment, value, loans FROM fixed
 UNION ALL
 SELECT seg_id, segment, value, loans FROM extra
 ORDER BY seg_id, segment;
+
+-- seg_ids: every seg_id once (seg_filter and seg_groups read it for "every segment", the pages'
+-- default, instead of a DISTINCT over segment_values in every query). Grain: one row per seg_id.
+CREATE OR REPLACE TABLE seg_ids AS
+SELECT DISTINCT seg_id FROM segment_values ORDER BY seg_id;

@@ -11,7 +11,7 @@ HAVING count(DISTINCT v.segment) = (
     SELECT count(DISTINCT split_part(f, '=', 1)) FROM unnest(filters) AS u(f)
 )
 UNION ALL
-SELECT DISTINCT seg_id FROM segment_values WHERE len(filters) = 0;
+SELECT seg_id FROM seg_ids WHERE len(filters) = 0;
 
 -- seg_groups(split): every seg_id with its value of segment `split` (segment_value), or with
 -- 'all' when `split` is '' — the split of the metrics that take $by. Used as `groups` in
@@ -19,4 +19,4 @@ SELECT DISTINCT seg_id FROM segment_values WHERE len(filters) = 0;
 CREATE OR REPLACE MACRO seg_groups(split) AS TABLE
 SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = split
 UNION ALL
-SELECT DISTINCT seg_id, 'all' FROM segment_values WHERE split = '';
+SELECT seg_id, 'all' FROM seg_ids WHERE split = '';
