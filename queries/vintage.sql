@@ -15,14 +15,21 @@ grid AS (
         SELECT unnest(range(0, datediff('month', s.cohort, $as_of::DATE) + 1)) AS mob
     )
 ),
+ever AS (
+    -- summed per cohort, value and month before the range join with the grid (per seg_id, a
+    -- split's rows are thousands per cohort and value)
+    SELECT cohort, segment_value, event_month_end, sum(loans) AS loans, sum(amount) AS amount
+    FROM v
+    WHERE event = 'ever' AND threshold = $threshold
+    GROUP BY ALL
+),
 cells AS (
     SELECT g.cohort, g.segment_value, g.mob, g.loans AS cohort_loans, g.amount AS cohort_amount,
            coalesce(sum(e.loans), 0) AS ever_loans,
            coalesce(sum(e.amount), 0) AS ever_amount
     FROM grid g
-    LEFT JOIN v e
-      ON e.event = 'ever' AND e.threshold = $threshold
-     AND e.cohort = g.cohort AND e.segment_value = g.segment_value
+    LEFT JOIN ever e
+      ON e.cohort = g.cohort AND e.segment_value = g.segment_value
      AND e.event_month_end <= g.month_end
     WHERE g.month_end <= $as_of
     GROUP BY ALL
