@@ -396,26 +396,19 @@ def compare_vintage(con: Any, ref: Reference, thresholds=(1, 30, 90)) -> Diffs:
 
 
 def compare_fpd(con: Any, ref: Reference, thresholds=(1, 7, 30)) -> Diffs:
+    """fpd, and fpd_by_cohort (the early-warning page's), which counts each loan once per
+    clamped day pair rather than per threshold: its observed cohorts must say the same."""
     diffs = Diffs()
-    rows = run(con, "fpd", as_of=ref.as_of, thresholds=list(thresholds))
-    sql = {(r["cohort"], r["threshold"]): r for r in rows}
     want = {(c, n): w for n in thresholds for c, w in ref.fpd(n).items()}
-    diffs.keys("fpd", sql, want)
-    for key in set(sql) & set(want):
-        if sql[key]["loans"] != want[key]["loans"]:
-            diffs.add("fpd.loans", key, sql[key]["loans"], want[key]["loans"])
-        if not same_rate(sql[key]["rate"], want[key]["rate"]):
-            diffs.add("fpd.rate", key, sql[key]["rate"], want[key]["rate"])
-    # fpd_by_cohort (the early-warning page's) counts each loan once per clamped day pair, not
-    # per threshold: its observed cohorts must say the same
-    rows = run(con, "fpd_by_cohort", as_of=ref.as_of, thresholds=list(thresholds))
-    by_cohort = {(r["cohort"], r["threshold"]): r for r in rows if r["loans"] > 0}
-    diffs.keys("fpd_by_cohort", by_cohort, want)
-    for key in set(by_cohort) & set(want):
-        if by_cohort[key]["loans"] != want[key]["loans"]:
-            diffs.add("fpd_by_cohort.loans", key, by_cohort[key]["loans"], want[key]["loans"])
-        if not same_rate(by_cohort[key]["rate"], want[key]["rate"]):
-            diffs.add("fpd_by_cohort.rate", key, by_cohort[key]["rate"], want[key]["rate"])
+    for name in ("fpd", "fpd_by_cohort"):
+        rows = run(con, name, as_of=ref.as_of, thresholds=list(thresholds))
+        sql = {(r["cohort"], r["threshold"]): r for r in rows if r["loans"] > 0 or name == "fpd"}
+        diffs.keys(name, sql, want)
+        for key in set(sql) & set(want):
+            if sql[key]["loans"] != want[key]["loans"]:
+                diffs.add(f"{name}.loans", key, sql[key]["loans"], want[key]["loans"])
+            if not same_rate(sql[key]["rate"], want[key]["rate"]):
+                diffs.add(f"{name}.rate", key, sql[key]["rate"], want[key]["rate"])
     return diffs
 
 
