@@ -20,3 +20,10 @@ CREATE OR REPLACE MACRO seg_groups(split) AS TABLE
 SELECT seg_id, value AS segment_value FROM segment_values WHERE segment = split
 UNION ALL
 SELECT seg_id, 'all' FROM seg_ids WHERE split = '';
+
+-- seg_scope(filters, split): the seg_ids a query's $filters keep, each with its value of $by
+-- (segment_value) — the per-seg_id branch of the mart macros (month_state_rows and the like).
+CREATE OR REPLACE MACRO seg_scope(filters, split) AS TABLE
+SELECT g.seg_id, g.segment_value
+FROM seg_groups(split) g
+JOIN seg_filter(filters) k USING (seg_id);

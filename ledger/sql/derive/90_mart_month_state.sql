@@ -67,6 +67,5 @@ UNION ALL
 SELECT m.month_end, g.segment_value, m.state, m.dpd, m.loans, m.outstanding_principal,
        m.past_due_amount
 FROM mart_month_state m
-JOIN seg_groups(split) g USING (seg_id)
-JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = m.seg_id
+JOIN seg_scope(filters, split) g USING (seg_id)
 WHERE len(filters) > 0;

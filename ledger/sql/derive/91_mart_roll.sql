@@ -38,6 +38,5 @@ UNION ALL
 SELECT r.to_month_end, g.segment_value, r.cohort, r.from_state, r.to_state, r.loans,
        r.from_outstanding_principal, r.to_outstanding_principal
 FROM mart_roll r
-JOIN seg_groups(split) g USING (seg_id)
-JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = r.seg_id
+JOIN seg_scope(filters, split) g USING (seg_id)
 WHERE NOT (len(filters) = 0 AND split = '');

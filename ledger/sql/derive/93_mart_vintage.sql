@@ -39,6 +39,5 @@ WHERE len(filters) = 0 AND split = ''
 UNION ALL
 SELECT v.cohort, g.segment_value, v.event, v.threshold, v.event_month_end, v.loans, v.amount
 FROM mart_vintage v
-JOIN seg_groups(split) g USING (seg_id)
-JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = v.seg_id
+JOIN seg_scope(filters, split) g USING (seg_id)
 WHERE NOT (len(filters) = 0 AND split = '');

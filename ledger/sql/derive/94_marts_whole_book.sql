@@ -28,8 +28,7 @@ WHERE len(filters) = 0 AND split = ''
 UNION ALL
 SELECT e.due_date, g.segment_value, e.paid_off_date, e.amount_due, e.paid_at_due
 FROM collection_entry e
-JOIN seg_groups(split) g USING (seg_id)
-JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = e.seg_id
+JOIN seg_scope(filters, split) g USING (seg_id)
 WHERE NOT (len(filters) = 0 AND split = '');
 
 -- collection_step_rows(filters, split): collection_recovery_step's increments for a query's
@@ -41,8 +40,7 @@ WHERE len(filters) = 0 AND split = ''
 UNION ALL
 SELECT s.due_date, g.segment_value, s.j0, s.inc
 FROM collection_recovery_step s
-JOIN seg_groups(split) g USING (seg_id)
-JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = s.seg_id
+JOIN seg_scope(filters, split) g USING (seg_id)
 WHERE NOT (len(filters) = 0 AND split = '');
 
 -- loan_first_due_all: the loans by what FPD needs of them (METRICS.md §5), summed over every
@@ -86,6 +84,5 @@ UNION ALL
 SELECT l.cohort, g.segment_value, l.disbursed_date, l.first_due_date, l.first_paid_off_date,
        coalesce(coalesce(l.close_day, l.wo_date) <= l.first_due_date, false), 1
 FROM loan_status l
-JOIN seg_groups(split) g USING (seg_id)
-JOIN (SELECT seg_id AS kept_seg FROM seg_filter(filters)) ON kept_seg = l.seg_id
+JOIN seg_scope(filters, split) g USING (seg_id)
 WHERE len(filters) > 0;
