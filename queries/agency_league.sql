@@ -15,22 +15,29 @@
 --   actions + non-borrower contacts + borrower-days over either cap.
 -- - a PTP is due (and can be kept) only once its date is on or before $as_of.
 -- - too_small: fewer accounts than min_segment_size, so not to be ranked (METRICS.md §11).
+-- - main_channel (and an agent's agency): the one with the most attempts in the period, the
+--   first by name on a tie.
 -- Grain: one row per agency (agent). Parameters: $as_of, $filters, $period_start, $period_end
 -- (NULL = open), $window_days, $level ('agency' or 'agent').
 WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
-unit_acts AS (
-    SELECT lkey, channel, agency, rpc, is_ptp, cost, complaint, outside_hours,
-           ptp_due AND ptp_date <= $as_of AS ptp_due,
-           ptp_kept AND ptp_date <= $as_of AS ptp_kept,
-           non_borrower_contact, over_connected_day, over_dial_day,
-           bkey, action_date,
-           CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit
-    FROM action_status
-    JOIN kept ON kept_seg = seg_id
-    WHERE action_date <= $as_of
-      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND (CASE $level WHEN 'agency' THEN agency ELSE agent_id END) IS NOT NULL
+unit_counts AS (
+    -- the actions' counts per unit, channel and agency, from the whole-book month cube when the
+    -- period is whole months (action_counts, ledger/sql/derive/84_action_marts.sql)
+    SELECT CASE $level WHEN 'agency' THEN agency ELSE agent_id END AS unit,
+           channel,
+           coalesce(agency, '(in-house)') AS agency,
+           sum(attempts) AS attempts,
+           sum(rpc) AS rpc,
+           sum(ptp) AS ptp,
+           sum(ptp_due) AS ptp_due,
+           sum(ptp_kept) AS ptp_kept,
+           sum(cost) AS commission,
+           sum(complaints) AS complaints,
+           sum(outside_hours) AS outside_hours,
+           sum(non_borrower_contacts) AS non_borrower_contacts
+    FROM action_counts($filters, $as_of, $period_start, $period_end)
+    WHERE (CASE $level WHEN 'agency' THEN agency ELSE agent_id END) IS NOT NULL
+    GROUP BY ALL
 ),
 placed_amounts AS (
     -- agencies only (an agent's first action on a loan is not a placement); agency_placement
@@ -46,33 +53,43 @@ placed_amounts AS (
 ),
 per_unit AS (
     SELECT unit,
-           mode(coalesce(agency, '(in-house)')) AS agency,
-           mode(channel) AS main_channel,
-           count(*) AS attempts,
-           count(DISTINCT lkey) AS accounts,
-           count(*) FILTER (WHERE rpc) AS rpc,
-           count(*) FILTER (WHERE is_ptp) AS ptp,
-           count(*) FILTER (WHERE ptp_due) AS ptp_due,
-           count(*) FILTER (WHERE ptp_kept) AS ptp_kept,
-           sum(cost) AS commission,
-           count(*) FILTER (WHERE complaint) AS complaints,
-           count(*) FILTER (WHERE outside_hours) AS outside_hours,
-           count(*) FILTER (WHERE non_borrower_contact) AS non_borrower_contacts
-    FROM unit_acts
+           CAST(sum(attempts) AS BIGINT) AS attempts,
+           CAST(sum(rpc) AS BIGINT) AS rpc,
+           CAST(sum(ptp) AS BIGINT) AS ptp,
+           CAST(sum(ptp_due) AS BIGINT) AS ptp_due,
+           CAST(sum(ptp_kept) AS BIGINT) AS ptp_kept,
+           sum(commission) AS commission,
+           CAST(sum(complaints) AS BIGINT) AS complaints,
+           CAST(sum(outside_hours) AS BIGINT) AS outside_hours,
+           CAST(sum(non_borrower_contacts) AS BIGINT) AS non_borrower_contacts
+    FROM unit_counts
     GROUP BY unit
 ),
-cap_days AS (
-    -- distinct borrower-days over a cap, from the few flagged actions only
+unit_main AS (
+    -- a unit's main channel (and an agent's agency): the one with the most attempts, the first
+    -- by name on a tie
     SELECT unit,
-           count(*) FILTER (WHERE over_connected) AS over_connected_cap_borrower_days,
-           count(*) FILTER (WHERE over_dial) AS over_dial_cap_borrower_days
-    FROM (
-        SELECT DISTINCT unit, bkey, action_date,
-               over_connected_day AS over_connected, over_dial_day AS over_dial
-        FROM unit_acts
-        WHERE over_connected_day OR over_dial_day
-    )
+           (SELECT first(agency ORDER BY n DESC, agency)
+            FROM (SELECT agency, sum(attempts) AS n FROM unit_counts v
+                  WHERE v.unit = m.unit GROUP BY agency)) AS agency,
+           first(channel ORDER BY n DESC, channel) AS main_channel
+    FROM (SELECT unit, channel, sum(attempts) AS n FROM unit_counts GROUP BY unit, channel) m
     GROUP BY unit
+),
+unit_accounts AS (
+    -- distinct loans acted on (unit_accounts: whole-book months when the period is whole months)
+    SELECT unit, accounts
+    FROM unit_accounts($filters, $as_of, $period_start, $period_end, $level)
+),
+cap_days AS (
+    -- distinct borrower-days over a cap (cap_day_counts: whole-book months when the period is
+    -- whole months, else the flagged actions only)
+    SELECT group_value AS unit,
+           CAST(sum(over_connected_days) AS BIGINT) AS over_connected_cap_borrower_days,
+           CAST(sum(over_dial_days) AS BIGINT) AS over_dial_cap_borrower_days
+    FROM cap_day_counts($filters, $as_of, $period_start, $period_end, $level)
+    WHERE group_value IS NOT NULL
+    GROUP BY group_value
 ),
 recoveries AS (
     SELECT CASE $level WHEN 'agency' THEN last_agency ELSE last_agent_id END AS unit,
@@ -92,11 +109,11 @@ units AS (
     UNION SELECT unit FROM recoveries WHERE unit IS NOT NULL
 ),
 joined AS (
-    SELECT u.unit, a.agency, a.main_channel,
+    SELECT u.unit, m.agency, m.main_channel,
            CASE WHEN $level = 'agency' THEN coalesce(p.placed_accounts, 0) END AS placed_accounts,
            CASE WHEN $level = 'agency' THEN coalesce(p.placed_past_due, 0) END AS placed_past_due,
            coalesce(a.attempts, 0) AS attempts,
-           coalesce(a.accounts, 0) AS accounts,
+           coalesce(n.accounts, 0) AS accounts,
            coalesce(a.rpc, 0) AS rpc,
            coalesce(a.ptp, 0) AS ptp,
            coalesce(a.ptp_due, 0) AS ptp_due,
@@ -110,6 +127,8 @@ joined AS (
            coalesce(c.over_dial_cap_borrower_days, 0) AS over_dial_cap_borrower_days
     FROM units u
     LEFT JOIN per_unit a USING (unit)
+    LEFT JOIN unit_main m USING (unit)
+    LEFT JOIN unit_accounts n USING (unit)
     LEFT JOIN placed_amounts p USING (unit)
     LEFT JOIN recoveries r USING (unit)
     LEFT JOIN cap_days c USING (unit)

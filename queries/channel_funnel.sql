@@ -6,25 +6,16 @@
 -- denominator.
 -- Grain: one row per channel and stage (attempts, rpc, ptp, ptp_kept).
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $bucket ('' = all).
-WITH acts AS (
-    SELECT channel, rpc, is_ptp,
-           ptp_due AND ptp_date <= $as_of AS ptp_due,
-           ptp_kept AND ptp_date <= $as_of AS ptp_kept
-    FROM action_status
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
-    WHERE action_date <= $as_of
-      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-      AND ($bucket = '' OR bucket = $bucket)
-),
-per_channel AS (
+WITH per_channel AS (
+    -- from the whole-book month cube when the period is whole months (action_counts)
     SELECT channel,
-           count(*) AS attempts,
-           count(*) FILTER (WHERE rpc) AS rpc,
-           count(*) FILTER (WHERE is_ptp) AS ptp,
-           count(*) FILTER (WHERE ptp_due) AS ptp_due,
-           count(*) FILTER (WHERE ptp_kept) AS ptp_kept
-    FROM acts
+           CAST(sum(attempts) AS BIGINT) AS attempts,
+           CAST(sum(rpc) AS BIGINT) AS rpc,
+           CAST(sum(ptp) AS BIGINT) AS ptp,
+           CAST(sum(ptp_due) AS BIGINT) AS ptp_due,
+           CAST(sum(ptp_kept) AS BIGINT) AS ptp_kept
+    FROM action_counts($filters, $as_of, $period_start, $period_end)
+    WHERE $bucket = '' OR bucket = $bucket
     GROUP BY channel
 ),
 stages AS (

@@ -10,14 +10,11 @@ SELECT month_label(month) AS month,
        complaints,
        complaints * 10000.0 / nullif(attempts, 0) AS complaints_per_10k
 FROM (
-    SELECT month_key(action_date) AS month, channel,
-           count(*) AS attempts,
-           count(*) FILTER (WHERE complaint) AS complaints
-    FROM action_status
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
-    WHERE action_date <= $as_of
-      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
+    -- from the whole-book month cube when the period is whole months (action_counts)
+    SELECT month, channel,
+           CAST(sum(attempts) AS BIGINT) AS attempts,
+           CAST(sum(complaints) AS BIGINT) AS complaints
+    FROM action_counts($filters, $as_of, $period_start, $period_end)
     GROUP BY ALL
 )
 ORDER BY month, channel;

@@ -9,45 +9,34 @@
 -- day (flags in action_status), so a segment filter keeps the days with a call on its loans.
 -- Grain: one row per group value and rule. Parameters: $as_of, $filters, $period_start,
 -- $period_end, $by ('', 'channel', 'agency', 'agent', 'month').
-WITH acts AS (
-    SELECT
-        -- months group by an integer key, labelled per group (strftime per row costs seconds)
-        CASE $by WHEN 'channel' THEN channel
-                 WHEN 'agency' THEN coalesce(agency, '(none)')
-                 WHEN 'agent' THEN coalesce(agent_id, '(none)')
-                 ELSE '' END AS group_text,
-        CASE WHEN $by = 'month' THEN month_key(action_date) END AS group_month,
-        outside_hours, non_borrower_contact, complaint, over_connected_day, over_dial_day,
-        bkey, action_date
-    FROM action_status
-    JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
-    WHERE action_date <= $as_of
-      AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
-),
-counts AS (
-    -- one pass over the actions: every rule as a column
-    SELECT group_text, group_month,
-           count(*) AS actions,
-           count(*) FILTER (WHERE outside_hours) AS outside_hours,
-           count(*) FILTER (WHERE non_borrower_contact) AS non_borrower_contacts,
-           count(*) FILTER (WHERE complaint) AS complaints
-    FROM acts
-    GROUP BY group_text, group_month
+WITH counts AS (
+    -- every rule as a column, from the whole-book month cube when the period is whole months
+    -- (action_counts, ledger/sql/derive/84_action_marts.sql); months group by an integer key,
+    -- labelled per group
+    SELECT CASE $by WHEN 'channel' THEN channel
+                    WHEN 'agency' THEN coalesce(agency, '(none)')
+                    WHEN 'agent' THEN coalesce(agent_id, '(none)')
+                    ELSE '' END AS group_text,
+           CASE WHEN $by = 'month' THEN month END AS group_month,
+           CAST(sum(attempts) AS BIGINT) AS actions,
+           CAST(sum(outside_hours) AS BIGINT) AS outside_hours,
+           CAST(sum(non_borrower_contacts) AS BIGINT) AS non_borrower_contacts,
+           CAST(sum(complaints) AS BIGINT) AS complaints
+    FROM action_counts($filters, $as_of, $period_start, $period_end)
+    GROUP BY ALL
 ),
 cap_days AS (
-    -- distinct borrower-days over a cap, from the few flagged actions only (a DISTINCT aggregate
-    -- over all actions costs seconds)
-    SELECT group_text, group_month,
-           count(*) FILTER (WHERE over_connected) AS over_connected_cap_borrower_days,
-           count(*) FILTER (WHERE over_dial) AS over_dial_cap_borrower_days
-    FROM (
-        SELECT DISTINCT group_text, group_month, bkey, action_date,
-               over_connected_day AS over_connected, over_dial_day AS over_dial
-        FROM acts
-        WHERE over_connected_day OR over_dial_day
-    )
-    GROUP BY group_text, group_month
+    -- distinct borrower-days over a cap, counted once per group (cap_day_counts: whole-book
+    -- months when the period is whole months, else the flagged actions only)
+    SELECT CASE WHEN $by IN ('agency', 'agent') THEN coalesce(group_value, '(none)')
+                WHEN $by = 'channel' THEN group_value
+                ELSE '' END AS group_text,
+           CASE WHEN $by = 'month' THEN month END AS group_month,
+           CAST(sum(over_connected_days) AS BIGINT) AS over_connected_cap_borrower_days,
+           CAST(sum(over_dial_days) AS BIGINT) AS over_dial_cap_borrower_days
+    FROM cap_day_counts($filters, $as_of, $period_start, $period_end,
+                        CASE WHEN $by IN ('channel', 'agency', 'agent') THEN $by ELSE '' END)
+    GROUP BY ALL
 ),
 wide AS (
     SELECT coalesce(month_label(c.group_month), c.group_text) AS group_value,

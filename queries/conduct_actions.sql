@@ -8,6 +8,9 @@
 -- Narrowed to one channel, agency ('(none)' = actions without one) or agent when given.
 -- rows_total is the number of offending actions before $limit; rows are newest first;
 -- borrower_day_dials / borrower_day_connected are the day's counts for the cap rules.
+-- Read from conduct_flagged (ledger/sql/derive/84_action_marts.sql), the ~10% of actions that
+-- break a rule: it holds every phone/ivr action of a borrower-day over a cap, so the day's counts
+-- come from it too.
 -- Grain: one row per offending action.
 -- Parameters: $as_of, $filters, $period_start, $period_end (NULL = open), $rule, $channel,
 -- $agency, $agent ('' = any), $limit.
@@ -15,7 +18,7 @@ WITH chosen AS (
     -- the offending actions, narrow: the wide columns are read for the rows shown only (reading
     -- them for every offending action cost 0.3 s at 1M loans)
     SELECT rowid AS row_id, action_at
-    FROM action_status
+    FROM conduct_flagged
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
     WHERE action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
@@ -40,7 +43,7 @@ cutoff AS (
 shown AS (
     SELECT action_id, lkey, bkey, action_date, action_at, channel, agency, agent_id, outcome,
            contact_target, bucket, complaint, (SELECT count(*) FROM chosen) AS rows_total
-    FROM action_status
+    FROM conduct_flagged
     WHERE rowid IN (
         SELECT row_id FROM chosen WHERE action_at >= (SELECT cutoff_at FROM cutoff)
     )
@@ -50,7 +53,7 @@ shown AS (
 day_counts AS (
     -- only for the borrower-days shown
     SELECT a.bkey, a.action_date, count(*) AS dials, count(*) FILTER (WHERE a.rpc) AS connected
-    FROM action_status a
+    FROM conduct_flagged a
     JOIN (SELECT DISTINCT bkey, action_date FROM shown) d USING (bkey, action_date)
     WHERE a.channel IN ('phone', 'ivr') AND $rule IN ('over_connected_cap', 'over_dial_cap')
     GROUP BY ALL

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.settings import Settings
-from tests.ledger_strategies import ledgers_with_as_of
+from tests.ledger_strategies import MONTH_ENDS, ledgers_with_as_of
 from tests.reference_compare import (
     DERIVATION_CHECKS,
     METRIC_CHECKS,
@@ -456,6 +456,98 @@ def test_whole_book_marts_equal_a_filter_that_keeps_every_loan(case):
         != table(run(con, metric, as_of=as_of, filters=every, **params))
     ]
     assert not problems, problems
+
+
+# The collections pages' counts read whole-book monthly tables (action_month_cube, cap_day_months,
+# unit_account_months) when there is no filter and the dates fall on month boundaries, as the
+# sidebar gives them.
+WHOLE_MONTH_METRICS: dict[str, dict] = {
+    **{
+        f"compliance[{by}]": {"metric": "compliance", "by": by}
+        for by in ("", "channel", "agency", "agent", "month")
+    },
+    "complaints_trend": {"metric": "complaints_trend"},
+    "channel_funnel": {"metric": "channel_funnel"},
+    "channel_funnel[M2]": {"metric": "channel_funnel", "bucket": "M2"},
+    "agency_league[agency]": {"metric": "agency_league", "level": "agency", "window_days": 7},
+    "agency_league[agent]": {"metric": "agency_league", "level": "agent", "window_days": 7},
+}
+
+
+@st.composite
+def with_whole_months(draw):
+    """A ledger derived at a month-end, a segment, and a query as the pages make it: as-of on a
+    month-end (the derivation's, or one or two before it, so that PTPs fall due on either
+    side) and a period of whole months, or open."""
+    ledger, _, segment, _ = draw(segmented())
+    as_of = draw(st.sampled_from(MONTH_ENDS))
+    query_as_of = draw(st.sampled_from([m for m in MONTH_ENDS if 0 <= (as_of - m).days < 70]))
+    firsts = [m.replace(day=1) for m in MONTH_ENDS if m <= query_as_of]
+    start = draw(st.none() | st.sampled_from(firsts))
+    ends = [m for m in MONTH_ENDS if (start is None or m >= start) and m <= query_as_of]
+    end = draw(st.none() | st.sampled_from(ends))
+    return ledger, as_of, segment, query_as_of, (start, end)
+
+
+@deterministic(max(10, EXAMPLES // 16))
+@given(case=with_whole_months())
+def test_whole_month_collection_counts(case):
+    """For whole months the monthly tables must give what the actions give: compliance against
+    the plain-Python reference, and every count read through action_counts / cap_day_counts
+    against the same query with a filter that keeps every loan (which reads the actions)."""
+    ledger, as_of, segment, query_as_of, (start, end) = case
+    con = build(ledger, as_of)
+    ref = reference_for(ledger, as_of)
+    diffs = compare_compliance(con, ref, period=(start, end))
+    assert not diffs, report(diffs)
+    every = [
+        f"{segment}={v}" for v in {segment_value(ledger, loan, segment) for loan in ledger["loans"]}
+    ]
+    period = {"as_of": query_as_of, "period_start": start, "period_end": end}
+    problems = []
+    for name, call in WHOLE_MONTH_METRICS.items():
+        params = {**call, **period}
+        metric = params.pop("metric")
+        if table(run(con, metric, **params)) != table(run(con, metric, filters=every, **params)):
+            problems.append(name)
+    assert not problems, problems
+
+
+def test_whole_month_accounts_count_a_loan_once_per_period():
+    """An agency's agent calls one loan in January, February and April 2024 (and another agent
+    once in March): the loan is one account of the agency and of each agent over any run of
+    months, read from unit_account_months (no filter, whole months) as from the actions."""
+    calls = [
+        {
+            "action_id": f"A{i}",
+            "loan_id": "L1",
+            "action_at": datetime(2024, month, 5, 10, 0),
+            "channel": "phone",
+            "agency": "Acme",
+            "agent_id": agent,
+            "outcome": "contacted",
+            "cost": Decimal("1.00"),
+        }
+        for i, (month, agent) in enumerate([(1, "X"), (2, "X"), (3, "Y"), (4, "X")])
+    ]
+    ledger = one_loan_ledger(collection_actions=calls)
+    con = build(ledger, date(2024, 4, 30))
+    for start, end, wanted in [
+        (None, None, {"Acme": 1, "X": 1, "Y": 1}),
+        (date(2024, 2, 1), None, {"Acme": 1, "X": 1, "Y": 1}),
+        (date(2024, 2, 1), date(2024, 2, 29), {"Acme": 1, "X": 1}),
+        (date(2024, 3, 1), date(2024, 3, 31), {"Acme": 1, "Y": 1}),
+        (date(2024, 2, 1), date(2024, 3, 31), {"Acme": 1, "X": 1, "Y": 1}),
+    ]:
+        # no filter, then the same through the actions: a filter keeping the loan
+        every = [f"product={segment_value(ledger, ledger['loans'][0], 'product')}"]
+        for filters in ([], every):
+            period = {"period_start": start, "period_end": end, "window_days": 7}
+            got = {}
+            for level in ("agency", "agent"):
+                rows = run(con, "agency_league", level=level, filters=filters, **period)
+                got |= {r["agent_id"] or r["agency"]: r["accounts"] for r in rows}
+            assert got == wanted, (start, end, filters, got)
 
 
 @st.composite

@@ -1,0 +1,195 @@
+-- The collections pages' smaller copies of action_status (METRICS.md §9-10). The conduct page
+-- counted its rules over all ~10M actions at a million loans (~1.2 s a view); these serve the
+-- same counts from tens of thousands of rows.
+
+-- action_month_cube: action_status's counts summed over every segment, per month of the action,
+-- channel, bucket at action time, agency and agent. ptp_due_month (the month of the PTP's date,
+-- for the due PTPs) is kept so that a query can count only the PTPs due by its own as-of
+-- month-end. Grain: one row per month, channel, bucket, agency, agent and ptp_due_month (~60k
+-- rows at a million loans). Read it through action_counts(), never directly.
+CREATE OR REPLACE TABLE action_month_cube AS
+SELECT
+    month_key(action_date)                              AS month,
+    channel,
+    bucket,
+    agency,
+    agent_id,
+    CASE WHEN ptp_due THEN month_key(ptp_date) END     AS ptp_due_month,
+    count(*)                                            AS attempts,
+    count(*) FILTER (WHERE rpc)                         AS rpc,
+    count(*) FILTER (WHERE is_ptp)                      AS ptp,
+    count(*) FILTER (WHERE ptp_due)                     AS ptp_due,
+    count(*) FILTER (WHERE ptp_kept)                    AS ptp_kept,
+    CAST(sum(cost) AS DECIMAL(18, 4))                   AS cost,
+    count(*) FILTER (WHERE complaint)                   AS complaints,
+    count(*) FILTER (WHERE outside_hours)               AS outside_hours,
+    count(*) FILTER (WHERE non_borrower_contact)        AS non_borrower_contacts
+FROM action_status
+GROUP BY ALL
+ORDER BY month, channel, bucket, agency, agent_id, ptp_due_month;
+
+-- whole_months(filters, as_of, period_start, period_end): whether a query may read the cube —
+-- no segment filter, an as-of and period end on a month-end and a period start on the first of
+-- a month (what the pages' sidebar gives). Then "on or before the as-of date" and "in the
+-- period" are questions about months. Other calls read action_status.
+CREATE OR REPLACE MACRO whole_months(filters, as_of, period_start, period_end) AS
+    len(filters) = 0
+    AND last_day(as_of::DATE) = as_of::DATE
+    AND (period_start::DATE IS NULL OR day(period_start::DATE) = 1)
+    AND (period_end::DATE IS NULL OR last_day(period_end::DATE) = period_end::DATE);
+
+-- action_counts(filters, as_of, period_start, period_end): the actions a query's parameters keep
+-- (action date on or before as_of and in the period, loans in the filter's segments), as counts
+-- per month (month_key), channel, bucket, agency and agent: from action_month_cube when
+-- whole_months() allows it, else from action_status, one row per action. DuckDB drops the branch
+-- not taken: the conditions are constants once the parameters are bound. A PTP counts as due
+-- (and kept) only once its date is on or before as_of. Sum the rows.
+CREATE OR REPLACE MACRO action_counts(filters, as_of, period_start, period_end) AS TABLE
+SELECT month, channel, bucket, agency, agent_id, attempts, rpc, ptp,
+       CASE WHEN ptp_due_month <= month_key(as_of::DATE) THEN ptp_due ELSE 0 END AS ptp_due,
+       CASE WHEN ptp_due_month <= month_key(as_of::DATE) THEN ptp_kept ELSE 0 END AS ptp_kept,
+       cost, complaints, outside_hours, non_borrower_contacts
+FROM action_month_cube
+WHERE whole_months(filters, as_of, period_start, period_end)
+  AND month <= month_key(as_of::DATE)
+  AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+UNION ALL
+SELECT month_key(a.action_date), a.channel, a.bucket, a.agency, a.agent_id,
+       1, CAST(a.rpc AS BIGINT), CAST(a.is_ptp AS BIGINT),
+       CAST(a.ptp_due AND a.ptp_date <= as_of::DATE AS BIGINT),
+       CAST(a.ptp_kept AND a.ptp_date <= as_of::DATE AS BIGINT),
+       a.cost, CAST(a.complaint AS BIGINT), CAST(a.outside_hours AS BIGINT),
+       CAST(a.non_borrower_contact AS BIGINT)
+FROM action_status a
+JOIN seg_filter(filters) k USING (seg_id)
+WHERE NOT whole_months(filters, as_of, period_start, period_end)
+  AND a.action_date <= as_of::DATE
+  AND (period_start::DATE IS NULL OR a.action_date >= period_start::DATE)
+  AND (period_end::DATE IS NULL OR a.action_date <= period_end::DATE);
+
+-- conduct_flagged: the actions breaking a conduct rule (outside hours, a non-borrower contact, a
+-- complaint, a phone/ivr action on a borrower-day over a cap), with what the conduct drill-down
+-- shows. A borrower-day over a cap flags every phone/ivr action of that day, so the day's calls
+-- are all here. Grain: one row per flagged action (~1M of ~10M at a million loans), newest
+-- first.
+CREATE OR REPLACE TABLE conduct_flagged AS
+SELECT action_id, lkey, bkey, seg_id, action_at, action_date, channel, agency, agent_id, outcome,
+       contact_target, bucket, rpc, complaint, outside_hours, non_borrower_contact,
+       over_connected_day, over_dial_day
+FROM action_status
+WHERE outside_hours OR non_borrower_contact OR complaint OR over_connected_day OR over_dial_day
+ORDER BY action_at DESC, action_id;
+
+-- cap_day_months: the borrower-days over a cap (compliance, METRICS.md §10) for the whole book,
+-- counted per month and per group of each split: a borrower-day counts once overall (split '')
+-- and once for each channel, agency or agent with a flagged phone/ivr action in it. A borrower-day
+-- lies in one month, so the months of a period add up. group_value is NULL for the actions
+-- without an agency (agent), '' for split ''. Grain: one row per split (split_by), group value
+-- and month.
+-- Read it through cap_day_counts(), never directly.
+CREATE OR REPLACE TABLE cap_day_months AS
+SELECT split_by, group_value, month,
+       count(*) FILTER (WHERE over_connected) AS over_connected_days,
+       count(*) FILTER (WHERE over_dial) AS over_dial_days
+FROM (
+    SELECT DISTINCT
+           s.split_by,
+           CASE s.split_by WHEN 'channel' THEN f.channel
+                        WHEN 'agency' THEN f.agency
+                        WHEN 'agent' THEN f.agent_id
+                        ELSE '' END AS group_value,
+           month_key(f.action_date) AS month, f.bkey, f.action_date,
+           f.over_connected_day AS over_connected, f.over_dial_day AS over_dial
+    FROM conduct_flagged f
+    CROSS JOIN (VALUES (''), ('channel'), ('agency'), ('agent')) AS s(split_by)
+    WHERE f.over_connected_day OR f.over_dial_day
+)
+GROUP BY ALL
+ORDER BY split_by, group_value, month;
+
+-- cap_day_counts(filters, as_of, period_start, period_end, split): the borrower-days over the
+-- connected-call cap and over the dial cap among the flagged actions a query's parameters keep,
+-- per month and group value of `split` ('', 'channel', 'agency', 'agent'; group_value as in
+-- cap_day_months): from cap_day_months when whole_months() allows it, else counted from
+-- conduct_flagged. Sum the rows over months for a period.
+CREATE OR REPLACE MACRO cap_day_counts(filters, as_of, period_start, period_end, split) AS TABLE
+SELECT group_value, month, over_connected_days, over_dial_days
+FROM cap_day_months c
+WHERE whole_months(filters, as_of, period_start, period_end)
+  AND c.split_by = split
+  AND month <= month_key(as_of::DATE)
+  AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+UNION ALL
+SELECT group_value, month,
+       count(*) FILTER (WHERE over_connected) AS over_connected_days,
+       count(*) FILTER (WHERE over_dial) AS over_dial_days
+FROM (
+    SELECT DISTINCT
+           CASE split WHEN 'channel' THEN f.channel
+                      WHEN 'agency' THEN f.agency
+                      WHEN 'agent' THEN f.agent_id
+                      ELSE '' END AS group_value,
+           month_key(f.action_date) AS month, f.bkey, f.action_date,
+           f.over_connected_day AS over_connected, f.over_dial_day AS over_dial
+    FROM conduct_flagged f
+    JOIN seg_filter(filters) k USING (seg_id)
+    WHERE NOT whole_months(filters, as_of, period_start, period_end)
+      AND (f.over_connected_day OR f.over_dial_day)
+      AND f.action_date <= as_of::DATE
+      AND (period_start::DATE IS NULL OR f.action_date >= period_start::DATE)
+      AND (period_end::DATE IS NULL OR f.action_date <= period_end::DATE)
+)
+GROUP BY ALL;
+
+-- unit_account_months: the loans each agency and each agent worked, for the whole book, as
+-- counts that add up over any run of months to distinct loans. A loan counts in every month with
+-- an action of the unit on it, with the month of the unit's previous action on it (prev_month,
+-- NULL for the first): the distinct loans of months a..b are the rows of those months whose
+-- prev_month is before a (or NULL); those of one month are all its rows. split_by is 'agency' or
+-- 'agent', unit the agency or agent id. Grain: one row per split, unit, month and prev_month.
+-- Read it through unit_accounts(), never directly.
+CREATE OR REPLACE TABLE unit_account_months AS
+WITH worked AS (
+    SELECT DISTINCT s.split_by,
+           CASE s.split_by WHEN 'agency' THEN a.agency ELSE a.agent_id END AS unit,
+           a.lkey, month_key(a.action_date) AS month
+    FROM action_status a
+    CROSS JOIN (VALUES ('agency'), ('agent')) AS s(split_by)
+    WHERE (CASE s.split_by WHEN 'agency' THEN a.agency ELSE a.agent_id END) IS NOT NULL
+)
+SELECT split_by, unit, month, prev_month, count(*) AS accounts
+FROM (
+    SELECT split_by, unit, month,
+           lag(month) OVER (PARTITION BY split_by, unit, lkey ORDER BY month) AS prev_month
+    FROM worked
+)
+GROUP BY ALL
+ORDER BY split_by, unit, month, prev_month;
+
+-- unit_accounts(filters, as_of, period_start, period_end, level): the distinct loans each agency
+-- (level 'agency') or agent ('agent') acted on in a query's period, from unit_account_months when
+-- whole_months() allows it, else counted from action_status. Grain: one row per unit.
+CREATE OR REPLACE MACRO unit_accounts(filters, as_of, period_start, period_end, level) AS TABLE
+SELECT unit, CAST(sum(accounts) AS BIGINT) AS accounts
+FROM unit_account_months
+WHERE whole_months(filters, as_of, period_start, period_end)
+  AND split_by = level
+  AND month <= month_key(as_of::DATE)
+  AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+  -- the loan's first month in the period: no earlier month, or the last one before the period
+  AND (prev_month IS NULL OR prev_month < month_key(period_start::DATE))
+GROUP BY unit
+UNION ALL
+SELECT CASE level WHEN 'agency' THEN a.agency ELSE a.agent_id END AS unit,
+       count(DISTINCT a.lkey) AS accounts
+FROM action_status a
+JOIN seg_filter(filters) k USING (seg_id)
+WHERE NOT whole_months(filters, as_of, period_start, period_end)
+  AND a.action_date <= as_of::DATE
+  AND (period_start::DATE IS NULL OR a.action_date >= period_start::DATE)
+  AND (period_end::DATE IS NULL OR a.action_date <= period_end::DATE)
+  AND (CASE level WHEN 'agency' THEN a.agency ELSE a.agent_id END) IS NOT NULL
+GROUP BY 1;
