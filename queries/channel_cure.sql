@@ -18,7 +18,8 @@ WITH acts AS (
            CASE $by WHEN 'month' THEN month_key(action_date) ELSE 0 END AS group_month
     FROM action_status
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
-    WHERE action_date <= $as_of
+    WHERE NOT whole_months($filters, $as_of, $period_start, $period_end)
+      AND action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       -- a list, not a range: pushed into the scan, a range made this query slower (0.5 -> 0.7 s)
@@ -38,28 +39,44 @@ cure_points AS (
       AND paid_off_date IS NOT NULL AND (next_due_date IS NULL OR next_due_date >= paid_off_date)
 ),
 cured AS (
-    SELECT u.*,
-           least(c.cure_day, CASE WHEN l.close_day >= u.start_day THEN l.close_day END) AS cure_day,
-           l.wo_date
+    -- cure_in: days from the start day to the cure, NULL when none comes before a write-off
+    SELECT u.channel, u.bucket, u.group_month, u.start_day,
+           CASE WHEN l.wo_date IS NULL OR cure.cure_day < l.wo_date
+                THEN cure.cure_day - u.start_day END AS cure_in,
+           1 AS units
     FROM units u
     ASOF LEFT JOIN cure_points c ON c.lkey = u.lkey AND u.start_day <= c.cure_day
-    JOIN loan_status l ON l.lkey = u.lkey
+    JOIN loan_status l ON l.lkey = u.lkey,
+    LATERAL (SELECT least(c.cure_day, CASE WHEN l.close_day >= u.start_day THEN l.close_day END)
+                 AS cure_day) cure
+    UNION ALL
+    -- whole book, whole months: the same units, counted, from channel_unit_months
+    -- (ledger/sql/derive/84_action_marts.sql): a unit's first month in the period is its row
+    -- whose prev_month is before the period; by month, every row is a unit
+    SELECT channel, bucket, CASE $by WHEN 'month' THEN month ELSE 0 END, first_day, cure_in,
+           units
+    FROM channel_unit_months
+    WHERE whole_months($filters, $as_of, $period_start, $period_end)
+      AND bucket IN ('M1', 'M2', 'M3', 'M4', 'M5', 'M6')
+      AND ($bucket = '' OR bucket = $bucket)
+      AND month <= month_key($as_of)
+      AND ($period_start::DATE IS NULL OR month >= month_key($period_start::DATE))
+      AND ($period_end::DATE IS NULL OR month <= month_key($period_end::DATE))
+      AND ($by = 'month' OR prev_month IS NULL OR prev_month < month_key($period_start::DATE))
 ),
 days AS (SELECT unnest($cure_days::INTEGER[]) AS cure_days)
 SELECT channel, bucket,
        CASE WHEN group_month > 0 THEN month_label(group_month) ELSE '' END AS group_value,
        d.cure_days,
-       count(*) AS accounts,
-       count(*) FILTER (WHERE start_day + d.cure_days <= $as_of) AS matured_accounts,
-       count(*) FILTER (
-           WHERE start_day + d.cure_days <= $as_of
-             AND cure_day <= start_day + d.cure_days
-             AND (wo_date IS NULL OR cure_day < wo_date)) AS cured_accounts,
-       count(*) FILTER (
-           WHERE start_day + d.cure_days <= $as_of
-             AND cure_day <= start_day + d.cure_days
-             AND (wo_date IS NULL OR cure_day < wo_date))
-           * 1.0 / nullif(count(*) FILTER (WHERE start_day + d.cure_days <= $as_of), 0) AS rate
+       CAST(sum(units) AS BIGINT) AS accounts,
+       CAST(coalesce(sum(units) FILTER (WHERE start_day + d.cure_days <= $as_of), 0) AS BIGINT)
+           AS matured_accounts,
+       CAST(coalesce(sum(units) FILTER (
+           WHERE start_day + d.cure_days <= $as_of AND cure_in <= d.cure_days), 0) AS BIGINT)
+           AS cured_accounts,
+       coalesce(sum(units) FILTER (
+           WHERE start_day + d.cure_days <= $as_of AND cure_in <= d.cure_days), 0)
+           * 1.0 / nullif(sum(units) FILTER (WHERE start_day + d.cure_days <= $as_of), 0) AS rate
 FROM cured CROSS JOIN days d
 GROUP BY ALL
 ORDER BY channel, bucket, group_value, d.cure_days;

@@ -26,10 +26,46 @@ acts AS (
         cost, complaint
     FROM action_status
     JOIN kept ON kept_seg = seg_id
-    WHERE action_date <= $as_of
+    WHERE NOT channel_units_apply($filters, $as_of, $period_start, $period_end, $by, $bucket)
+      AND action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND ($bucket = '' OR bucket = $bucket)
+),
+cube_groups AS (
+    -- whole book, whole months (channel_units_apply): the counts from the month cube
+    -- (action_counts) and the accounts from channel_unit_months, whose units of a group's months
+    -- count a loan once over the period (the row whose prev_month is before it), once per month
+    -- when split by month (ledger/sql/derive/84_action_marts.sql)
+    SELECT channel,
+           CASE $by WHEN 'bucket' THEN bucket ELSE '' END AS group_text,
+           CASE WHEN $by = 'month' THEN month ELSE 0 END AS group_month,
+           CAST(sum(attempts) AS BIGINT) AS attempts,
+           CAST(sum(rpc) AS BIGINT) AS rpc,
+           CAST(sum(ptp) AS BIGINT) AS ptp,
+           CAST(sum(ptp_due) AS BIGINT) AS ptp_due,
+           CAST(sum(ptp_kept) AS BIGINT) AS ptp_kept,
+           sum(cost) AS cost,
+           CAST(sum(complaints) AS BIGINT) AS complaints
+    FROM action_counts($filters, $as_of, $period_start, $period_end)
+    WHERE channel_units_apply($filters, $as_of, $period_start, $period_end, $by, $bucket)
+      AND ($bucket = '' OR bucket = $bucket)
+    GROUP BY ALL
+),
+unit_groups AS (
+    SELECT channel,
+           CASE $by WHEN 'bucket' THEN bucket ELSE '' END AS group_text,
+           CASE WHEN $by = 'month' THEN month ELSE 0 END AS group_month,
+           CAST(sum(units) FILTER (
+               WHERE $by = 'month' OR prev_month IS NULL
+                  OR prev_month < month_key($period_start::DATE)) AS BIGINT) AS accounts
+    FROM channel_unit_months
+    WHERE channel_units_apply($filters, $as_of, $period_start, $period_end, $by, $bucket)
+      AND ($bucket = '' OR bucket = $bucket)
+      AND month <= month_key($as_of)
+      AND ($period_start::DATE IS NULL OR month >= month_key($period_start::DATE))
+      AND ($period_end::DATE IS NULL OR month <= month_key($period_end::DATE))
+    GROUP BY ALL
 ),
 credited AS (
     SELECT *, coalesce(touch_days <= $window_days::INTEGER, false) AS touched
@@ -68,6 +104,11 @@ per_group AS (
         count(*) FILTER (WHERE complaint) AS complaints
     FROM acts
     GROUP BY ALL
+    UNION ALL
+    SELECT channel, group_text, group_month, attempts, coalesce(u.accounts, 0), rpc, ptp, ptp_due,
+           ptp_kept, cost, complaints
+    FROM cube_groups
+    LEFT JOIN unit_groups u USING (channel, group_text, group_month)
 ),
 joined AS (
     -- A channel credited with a recovery but without attempts in the period has 0 attempts, not

@@ -20,10 +20,38 @@ acts AS (
            ptp_kept AND ptp_date <= $as_of AS ptp_kept
     FROM action_status
     JOIN kept ON kept_seg = seg_id
-    WHERE action_date <= $as_of
+    WHERE NOT channel_units_apply($filters, $as_of, $period_start, $period_end, 'month', $bucket)
+      AND action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND ($bucket = '' OR bucket = $bucket)
+),
+cube_months AS (
+    -- whole book, whole months, one bucket (channel_units_apply): the counts from the month cube
+    -- (action_counts) and each month's accounts from channel_unit_months, as in
+    -- channel_performance
+    SELECT month, channel,
+           CAST(sum(attempts) AS BIGINT) AS attempts,
+           CAST(sum(rpc) AS BIGINT) AS rpc,
+           CAST(sum(ptp) AS BIGINT) AS ptp,
+           CAST(sum(ptp_due) AS BIGINT) AS ptp_due,
+           CAST(sum(ptp_kept) AS BIGINT) AS ptp_kept,
+           sum(cost) AS cost,
+           CAST(sum(complaints) AS BIGINT) AS complaints
+    FROM action_counts($filters, $as_of, $period_start, $period_end)
+    WHERE channel_units_apply($filters, $as_of, $period_start, $period_end, 'month', $bucket)
+      AND bucket = $bucket
+    GROUP BY ALL
+),
+unit_months AS (
+    SELECT month, channel, CAST(sum(units) AS BIGINT) AS accounts
+    FROM channel_unit_months
+    WHERE channel_units_apply($filters, $as_of, $period_start, $period_end, 'month', $bucket)
+      AND bucket = $bucket
+      AND month <= month_key($as_of)
+      AND ($period_start::DATE IS NULL OR month >= month_key($period_start::DATE))
+      AND ($period_end::DATE IS NULL OR month <= month_key($period_end::DATE))
+    GROUP BY ALL
 ),
 credited AS (
     SELECT paid_date, amount, lkey,
@@ -58,6 +86,11 @@ per_month AS (
            count(*) FILTER (WHERE complaint) AS complaints
     FROM acts
     GROUP BY ALL
+    UNION ALL
+    SELECT month, channel, attempts, coalesce(u.accounts, 0), rpc, ptp, ptp_due, ptp_kept, cost,
+           complaints
+    FROM cube_months
+    LEFT JOIN unit_months u USING (month, channel)
 ),
 joined AS (
     -- as in channel_performance: a channel credited with a recovery in a month without attempts

@@ -459,8 +459,8 @@ def test_whole_book_marts_equal_a_filter_that_keeps_every_loan(case):
 
 
 # The collections pages' counts read whole-book monthly tables (action_month_cube, cap_day_months,
-# unit_account_months) when there is no filter and the dates fall on month boundaries, as the
-# sidebar gives them.
+# unit_account_months, channel_unit_months) when there is no filter and the dates fall on month
+# boundaries, as the sidebar gives them.
 WHOLE_MONTH_METRICS: dict[str, dict] = {
     **{
         f"compliance[{by}]": {"metric": "compliance", "by": by}
@@ -471,6 +471,19 @@ WHOLE_MONTH_METRICS: dict[str, dict] = {
     "channel_funnel[M2]": {"metric": "channel_funnel", "bucket": "M2"},
     "agency_league[agency]": {"metric": "agency_league", "level": "agency", "window_days": 7},
     "agency_league[agent]": {"metric": "agency_league", "level": "agent", "window_days": 7},
+    **{
+        f"channel_performance[{by},{bucket}]": {
+            "metric": "channel_performance",
+            "by": by,
+            "bucket": bucket,
+            "window_days": 7,
+        }
+        for by in ("", "bucket", "month")
+        for bucket in ("", "M1")
+    },
+    "channel_trend[M1]": {"metric": "channel_trend", "bucket": "M1", "window_days": 7},
+    "channel_cure": {"metric": "channel_cure", "cure_days": [0, 7, 30]},
+    "channel_cure[M1,month]": {"metric": "channel_cure", "bucket": "M1", "by": "month"},
 }
 
 
@@ -492,13 +505,21 @@ def with_whole_months(draw):
 @deterministic(max(10, EXAMPLES // 16))
 @given(case=with_whole_months())
 def test_whole_month_collection_counts(case):
-    """For whole months the monthly tables must give what the actions give: compliance against
-    the plain-Python reference, and every count read through action_counts / cap_day_counts
-    against the same query with a filter that keeps every loan (which reads the actions)."""
+    """For whole months the monthly tables must give what the actions give: compliance and the
+    channel metrics against the plain-Python reference, and every metric reading them against
+    the same query with a filter that keeps every loan (which reads the actions)."""
     ledger, as_of, segment, query_as_of, (start, end) = case
     con = build(ledger, as_of)
     ref = reference_for(ledger, as_of)
     diffs = compare_compliance(con, ref, period=(start, end))
+    for bucket in (None, "M1", "M2"):
+        for by in ("", "bucket", "month"):
+            diffs += compare_channel_performance(
+                con, ref, by=by, period=(start, end), bucket=bucket
+            )
+        diffs += compare_channel_cure(con, ref, period=(start, end), bucket=bucket)
+        diffs += compare_channel_cure(con, ref, period=(start, end), bucket=bucket, by="month")
+        diffs += compare_channel_trend(con, ref, period=(start, end), bucket=bucket)
     assert not diffs, report(diffs)
     every = [
         f"{segment}={v}" for v in {segment_value(ledger, loan, segment) for loan in ledger["loans"]}
@@ -548,6 +569,45 @@ def test_whole_month_accounts_count_a_loan_once_per_period():
                 rows = run(con, "agency_league", level=level, filters=filters, **period)
                 got |= {r["agent_id"] or r["agency"]: r["accounts"] for r in rows}
             assert got == wanted, (start, end, filters, got)
+
+
+def test_whole_month_channel_units_count_a_loan_once_per_period():
+    """A loan due 2024-01-01 and never paid is called on 30 January and 1 February, in M1 both
+    times: over January and February it is one M1 account of the phone channel (and one unit
+    of its cure), one in each month of the trend — from channel_unit_months (no filter, whole
+    months) as from the actions, and as the reference has it."""
+    calls = [
+        {
+            "action_id": f"A{i}",
+            "loan_id": "L1",
+            "action_at": datetime(2024, month, day, 10, 0),
+            "channel": "phone",
+            "outcome": "contacted",
+            "cost": Decimal("1.00"),
+        }
+        for i, (month, day) in enumerate([(1, 30), (2, 1)])
+    ]
+    ledger = one_loan_ledger(collection_actions=calls, repayments=[])
+    ledger["installments"][0]["due_date"] = date(2024, 1, 1)
+    as_of = date(2024, 3, 31)
+    con = build(ledger, as_of)
+    ref = reference_for(ledger, as_of)
+    every = [f"product={segment_value(ledger, ledger['loans'][0], 'product')}"]
+    for period in [(date(2024, 1, 1), None), (date(2024, 1, 1), date(2024, 2, 29)), (None, None)]:
+        diffs = compare_channel_performance(con, ref, by="bucket", period=period)
+        diffs += compare_channel_performance(con, ref, period=period, bucket="M1")
+        diffs += compare_channel_trend(con, ref, period=period, bucket="M1")
+        diffs += compare_channel_cure(con, ref, period=period, bucket="M1")
+        assert not diffs, report(diffs)
+        start, end = period
+        for filters in ([], every):
+            params = {"period_start": start, "period_end": end, "filters": filters}
+            rows = run(con, "channel_performance", by="bucket", bucket="M1", **params)
+            assert [(r["channel"], r["accounts"]) for r in rows] == [("phone", 1)], period
+            rows = run(con, "channel_trend", bucket="M1", **params)
+            assert [(r["month"], r["accounts"]) for r in rows] == [("2024-01", 1), ("2024-02", 1)]
+            rows = run(con, "channel_cure", bucket="M1", cure_days=[7], **params)
+            assert [r["accounts"] for r in rows] == [1], period
 
 
 @st.composite
