@@ -8,9 +8,9 @@
 WITH kept AS (SELECT seg_id AS kept_seg FROM seg_filter($filters)),
 plans AS (
     SELECT lkey, bool_or(outcome = 'plan_agreed') AS agreed
-    FROM action_status
+    FROM plan_actions
     JOIN kept ON kept_seg = seg_id
-    WHERE channel = 'repayment_plan' AND action_date <= $as_of
+    WHERE action_date <= $as_of
     GROUP BY lkey
 ),
 per_loan AS (
@@ -24,7 +24,8 @@ per_loan AS (
            count(*) FILTER (WHERE outside_hours) AS outside_hours
     FROM action_status
     JOIN kept ON kept_seg = seg_id
-    WHERE action_date <= $as_of
+    WHERE NOT whole_months($filters, $as_of, $period_start, $period_end)
+      AND action_date <= $as_of
       AND ($period_start::DATE IS NULL OR action_date >= $period_start::DATE)
       AND ($period_end::DATE IS NULL OR action_date <= $period_end::DATE)
       AND bucket BETWEEN 'M3' AND 'M6'  -- M3..M6: states sort as text (45_loan_state_macro.sql)
@@ -40,6 +41,22 @@ per_status AS (
            sum(l.outside_hours) AS outside_hours
     FROM per_loan l
     LEFT JOIN plans p USING (lkey)
+    GROUP BY 1
+    UNION ALL
+    -- whole book, whole months: the same from plan_conduct_months
+    -- (ledger/sql/derive/84_action_marts.sql), a loan counted in its first month in the period
+    SELECT CASE WHEN agreed_month <= month_key($as_of) THEN 'agreed'
+                WHEN plan_month <= month_key($as_of) THEN 'not_agreed'
+                ELSE 'no_plan' END AS plan_status,
+           CAST(sum(loans) FILTER (
+               WHERE prev_month IS NULL OR prev_month < month_key($period_start::DATE))
+               AS BIGINT) AS accounts,
+           sum(attempts), sum(complaints), sum(non_borrower_contacts), sum(outside_hours)
+    FROM plan_conduct_months
+    WHERE whole_months($filters, $as_of, $period_start, $period_end)
+      AND month <= month_key($as_of)
+      AND ($period_start::DATE IS NULL OR month >= month_key($period_start::DATE))
+      AND ($period_end::DATE IS NULL OR month <= month_key($period_end::DATE))
     GROUP BY 1
 )
 SELECT s.plan_status, coalesce(p.accounts, 0) AS accounts, coalesce(p.attempts, 0) AS attempts,

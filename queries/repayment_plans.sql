@@ -14,6 +14,9 @@
 --   closing cannot re-default and counts as not re-defaulted.
 -- Rates are NULL without a denominator; offers = loans offered a plan in the group (both
 -- statuses), share_of_offers = loans / offers.
+-- The plan loans' closing days, installments and payment days are read from plan_loans,
+-- plan_installments and plan_pay_days (ledger/sql/derive/84_action_marts.sql), the plan actions
+-- from plan_actions.
 -- Grain: one row per group value ('', offer month YYYY-MM or quarter YYYY-Qn) and plan status.
 -- Parameters: $as_of, $filters, $period_start, $period_end (offer days; NULL = open), $by ('',
 -- 'month' or 'quarter'), $kept_months, $cure_days.
@@ -21,10 +24,9 @@ WITH offers AS (
     SELECT lkey,
            min(action_date) AS offered_date,
            min(action_date) FILTER (WHERE outcome = 'plan_agreed') AS agreed_date
-    FROM action_status
+    FROM plan_actions
     JOIN (SELECT seg_id AS kept_seg FROM seg_filter($filters)) ON kept_seg = seg_id
-    WHERE channel = 'repayment_plan'
-      AND action_date <= $as_of
+    WHERE action_date <= $as_of
     GROUP BY lkey
 ),
 plans AS (
@@ -41,7 +43,7 @@ plans AS (
 ),
 cure_points AS (
     SELECT lkey, paid_off_date AS cure_day
-    FROM installment_status
+    FROM plan_installments
     WHERE lkey IN (SELECT lkey FROM plans)
       AND paid_off_date IS NOT NULL AND (next_due_date IS NULL OR next_due_date >= paid_off_date)
 ),
@@ -50,7 +52,7 @@ cures AS (
            least(c.cure_day, CASE WHEN l.close_day >= p.start_day THEN l.close_day END) AS first_ok
     FROM plans p
     ASOF LEFT JOIN cure_points c ON c.lkey = p.lkey AND p.start_day <= c.cure_day
-    JOIN loan_status l ON l.lkey = p.lkey
+    JOIN plan_loans l ON l.lkey = p.lkey
 ),
 followed AS (
     SELECT *,
@@ -64,7 +66,7 @@ windows_paid AS (
     SELECT f.lkey,
            count(DISTINCT CAST(ceil((pd.paid_date - f.start_day) / 30.0) AS INTEGER)) AS windows
     FROM followed f
-    JOIN pay_day pd
+    JOIN plan_pay_days pd
       ON pd.lkey = f.lkey
      AND pd.paid_date > f.start_day
      AND pd.paid_date <= f.start_day + 30 * $kept_months::INTEGER
@@ -74,7 +76,7 @@ windows_paid AS (
 redefaults AS (
     SELECT DISTINCT f.lkey
     FROM followed f
-    JOIN installment_status i ON i.lkey = f.lkey
+    JOIN plan_installments i ON i.lkey = f.lkey
     WHERE f.cure_day IS NOT NULL
       AND i.due_date >= f.cure_day
       AND i.due_date + 30 <= f.cure_day + 90

@@ -419,6 +419,38 @@ def test_sample_repayment_plans(sample: duckdb.DuckDBPyConnection) -> None:
     assert (complaints["accounts"] > 0).all()
 
 
+@pytest.mark.parametrize(
+    ("metric", "params"),
+    [
+        ("compliance", {"by": "agent"}),
+        ("complaints_trend", {}),
+        ("conduct_actions", {"rule": "over_dial_cap"}),
+        ("channel_performance", {"by": "bucket", "bucket": "M2", "window_days": 7}),
+        ("channel_trend", {"bucket": "M2", "window_days": 7}),
+        ("channel_cure", {"bucket": "M3", "by": "month"}),
+        ("channel_funnel", {"bucket": "M2"}),
+        ("agency_league", {"level": "agent", "window_days": 7}),
+        ("plan_complaints", {}),
+        ("repayment_plans", {"by": "quarter"}),
+    ],
+)
+def test_sample_page_calls_equal_the_per_action_path(
+    sample: duckdb.DuckDBPyConnection, metric: str, params: dict
+) -> None:
+    """The pages' calls (no filter, whole months) read the whole-book monthly tables of
+    ledger/sql/derive/84_action_marts.sql; a filter listing every product keeps every loan but
+    reads the actions. On the bundled sample both must give the same rows."""
+    products = sample.execute(
+        "SELECT DISTINCT value FROM segment_values WHERE segment = 'product'"
+    ).fetchall()
+    every = [f"product={value}" for (value,) in products]
+    period = page_period(sample)
+    whole = queries.run(sample, metric, **period, **params)
+    filtered = queries.run(sample, metric, **{**period, "filters": every}, **params)
+    assert not whole.empty
+    pd.testing.assert_frame_equal(whole, filtered)
+
+
 def test_sample_agency_curves_are_shares(sample: duckdb.DuckDBPyConnection) -> None:
     curve = queries.run(sample, "agency_recovery_curve", **page_period(sample), bucket="M3")
     assert not curve.empty

@@ -459,8 +459,8 @@ def test_whole_book_marts_equal_a_filter_that_keeps_every_loan(case):
 
 
 # The collections pages' counts read whole-book monthly tables (action_month_cube, cap_day_months,
-# unit_account_months, channel_unit_months) when there is no filter and the dates fall on month
-# boundaries, as the sidebar gives them.
+# unit_account_months, channel_unit_months, plan_conduct_months) when there is no filter and the
+# dates fall on month boundaries, as the sidebar gives them.
 WHOLE_MONTH_METRICS: dict[str, dict] = {
     **{
         f"compliance[{by}]": {"metric": "compliance", "by": by}
@@ -484,6 +484,7 @@ WHOLE_MONTH_METRICS: dict[str, dict] = {
     "channel_trend[M1]": {"metric": "channel_trend", "bucket": "M1", "window_days": 7},
     "channel_cure": {"metric": "channel_cure", "cure_days": [0, 7, 30]},
     "channel_cure[M1,month]": {"metric": "channel_cure", "bucket": "M1", "by": "month"},
+    "plan_complaints": {"metric": "plan_complaints"},
 }
 
 
