@@ -30,7 +30,7 @@ steps AS (
            greatest(CAST(p.paid_date - b.placed_date AS INTEGER), 1) AS j0,
            least(p.cum_paid - b.paid_before, b.base) AS recovered
     FROM based b
-    JOIN pay_day p
+    JOIN placement_pay_days p  -- pay_day from the placements on (84_action_marts.sql)
       ON p.lkey = b.lkey
      AND p.paid_date >= b.placed_date
      AND p.paid_date <= b.placed_date + b.max_j

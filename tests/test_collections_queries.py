@@ -451,6 +451,24 @@ def test_sample_page_calls_equal_the_per_action_path(
     pd.testing.assert_frame_equal(whole, filtered)
 
 
+@pytest.mark.parametrize("by", ["", "month"])
+def test_agency_curve_loses_no_payment_to_placement_pay_days(
+    con: duckdb.DuckDBPyConnection, by: str
+) -> None:
+    """agency_recovery_curve reads placement_pay_days, pay_day from each loan's first placement
+    on: the curve must be what it is over all of pay_day."""
+    from queries.runner import resolve_params
+
+    metric = METRICS["agency_recovery_curve"]
+    sql = metric.sql_path.read_text(encoding="utf-8")
+    assert "JOIN placement_pay_days p" in sql
+    values = resolve_params(con, metric, {**page_period(con), "by": by})
+    fast = con.execute(sql, values).df()
+    full = con.execute(sql.replace("JOIN placement_pay_days p", "JOIN pay_day p"), values).df()
+    assert not fast.empty
+    pd.testing.assert_frame_equal(fast, full)
+
+
 def test_sample_agency_curves_are_shares(sample: duckdb.DuckDBPyConnection) -> None:
     curve = queries.run(sample, "agency_recovery_curve", **page_period(sample), bucket="M3")
     assert not curve.empty

@@ -320,3 +320,13 @@ FROM (SELECT *, lag(month) OVER (PARTITION BY lkey ORDER BY month) AS prev_month
 LEFT JOIN plans p USING (lkey)
 GROUP BY ALL
 ORDER BY ALL;
+
+-- placement_pay_days: the payment days (pay_day) of the loans placed with an agency, from the
+-- loan's first placement on: what agency_recovery_curve looks up, ~2% of pay_day's rows at a
+-- million loans. Grain: one row per loan and payment day.
+CREATE OR REPLACE TABLE placement_pay_days AS
+SELECT p.lkey, p.paid_date, p.cum_paid
+FROM pay_day p
+JOIN (SELECT lkey, min(placed_date) AS first_placed FROM agency_placement GROUP BY lkey) a
+  ON a.lkey = p.lkey AND p.paid_date >= a.first_placed
+ORDER BY p.lkey, p.paid_date;
