@@ -68,15 +68,16 @@ per_unit AS (
 unit_main AS (
     -- a unit's main channel (and an agent's agency): the one with the most attempts, the first
     -- by name on a tie
-    SELECT unit,
-           (SELECT first(agency ORDER BY n DESC, agency)
-            FROM (SELECT agency, sum(attempts) AS n FROM unit_counts v
-                  WHERE v.unit = m.unit GROUP BY agency)) AS agency,
-           first(channel ORDER BY n DESC, channel) AS main_channel
-    FROM (SELECT unit, channel, sum(attempts) AS n FROM unit_counts GROUP BY unit, channel) m
+    SELECT unit, first(channel ORDER BY n DESC, channel) AS main_channel
+    FROM (SELECT unit, channel, sum(attempts) AS n FROM unit_counts GROUP BY ALL)
     GROUP BY unit
 ),
-unit_accounts AS (
+unit_agency AS (
+    SELECT unit, first(agency ORDER BY n DESC, agency) AS agency
+    FROM (SELECT unit, agency, sum(attempts) AS n FROM unit_counts GROUP BY ALL)
+    GROUP BY unit
+),
+accounts_per_unit AS (
     -- distinct loans acted on (unit_accounts: whole-book months when the period is whole months)
     SELECT unit, accounts
     FROM unit_accounts($filters, $as_of, $period_start, $period_end, $level)
@@ -109,7 +110,7 @@ units AS (
     UNION SELECT unit FROM recoveries WHERE unit IS NOT NULL
 ),
 joined AS (
-    SELECT u.unit, m.agency, m.main_channel,
+    SELECT u.unit, g.agency, m.main_channel,
            CASE WHEN $level = 'agency' THEN coalesce(p.placed_accounts, 0) END AS placed_accounts,
            CASE WHEN $level = 'agency' THEN coalesce(p.placed_past_due, 0) END AS placed_past_due,
            coalesce(a.attempts, 0) AS attempts,
@@ -128,7 +129,8 @@ joined AS (
     FROM units u
     LEFT JOIN per_unit a USING (unit)
     LEFT JOIN unit_main m USING (unit)
-    LEFT JOIN unit_accounts n USING (unit)
+    LEFT JOIN unit_agency g USING (unit)
+    LEFT JOIN accounts_per_unit n USING (unit)
     LEFT JOIN placed_amounts p USING (unit)
     LEFT JOIN recoveries r USING (unit)
     LEFT JOIN cap_days c USING (unit)

@@ -1,6 +1,14 @@
--- The collections pages' smaller copies of action_status (METRICS.md §9-10). The conduct page
--- counted its rules over all ~10M actions at a million loans (~1.2 s a view); these serve the
--- same counts from tens of thousands of rows.
+-- The collections pages' smaller copies of action_status (METRICS.md §9-10). At a million loans
+-- the channels, agencies and conduct pages counted ~10M actions per view (1.2-1.7 s warm).
+-- - Whole-book monthly tables, read when whole_months() holds (no filter, month-aligned dates,
+--   as the sidebar gives): action_month_cube (counts), cap_day_months (borrower-days over a cap),
+--   unit_account_months and channel_unit_months (distinct loans as sums over months: each loan
+--   counted once per month with the last earlier month it was seen in), plan_conduct_months.
+-- - Subsets read for any filter and dates: conduct_flagged (the actions breaking a rule), the
+--   plan loans' actions, installments and payment days, the placed loans' payment days.
+-- Both paths are checked against each other and the reference in
+-- tests/test_reference_vs_sql.py::test_whole_month_collection_counts and in
+-- tests/test_collections_queries.py. About 12 s of the 1M derivation (bench/RESULTS.md).
 
 -- action_month_cube: action_status's counts summed over every segment, per month of the action,
 -- channel, bucket at action time, agency and agent. ptp_due_month (the month of the PTP's date,
