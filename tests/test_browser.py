@@ -139,7 +139,7 @@ def _segmented(page, label: str):
 def test_filters_go_into_the_url_and_a_copied_url_restores_the_view(
     tab, browser, app_url: str
 ) -> None:
-    open_url(tab, f"{app_url}/roll-rates?lang=en", min_charts=1)
+    open_url(tab, f"{app_url}/roll_rates?lang=en", min_charts=1)
     side = tab.locator('[data-testid="stSidebar"]')
     # a sidebar filter...
     side.get_by_role("radio", name="Count", exact=True).click()
@@ -181,7 +181,7 @@ def test_filters_go_into_the_url_and_a_copied_url_restores_the_view(
 
 
 def test_csv_download_is_utf8_with_bom_and_has_the_tables_columns(tab, app_url: str) -> None:
-    open_url(tab, f"{app_url}/risk-drivers?lang=zh", min_charts=1)
+    open_url(tab, f"{app_url}/risk_drivers?lang=zh", min_charts=1)
     main = tab.locator('[data-testid="stMain"]')
     main.locator('[data-testid="stExpander"]').first.locator("summary").click()
     button = main.get_by_role("button", name="下载 CSV").first
