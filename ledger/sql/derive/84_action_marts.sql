@@ -89,6 +89,14 @@ FROM action_status
 WHERE outside_hours OR non_borrower_contact OR complaint OR over_connected_day OR over_dial_day
 ORDER BY action_at DESC, action_id;
 
+-- split_value(split, channel, agency, agent_id): an action's group for a split of the cap days
+-- ('channel', 'agency', 'agent'; '' for split ''), as cap_day_months and cap_day_counts group.
+CREATE OR REPLACE MACRO split_value(split, channel, agency, agent_id) AS
+    CASE split WHEN 'channel' THEN channel
+               WHEN 'agency' THEN agency
+               WHEN 'agent' THEN agent_id
+               ELSE '' END;
+
 -- cap_day_months: the borrower-days over a cap (compliance, METRICS.md §10) for the whole book,
 -- counted per month and per group of each split: a borrower-day counts once overall (split '')
 -- and once for each channel, agency or agent with a flagged phone/ivr action in it. A borrower-day
@@ -103,10 +111,7 @@ SELECT split_by, group_value, month,
 FROM (
     SELECT DISTINCT
            s.split_by,
-           CASE s.split_by WHEN 'channel' THEN f.channel
-                        WHEN 'agency' THEN f.agency
-                        WHEN 'agent' THEN f.agent_id
-                        ELSE '' END AS group_value,
+           split_value(s.split_by, f.channel, f.agency, f.agent_id) AS group_value,
            month_key(f.action_date) AS month, f.bkey, f.action_date,
            f.over_connected_day AS over_connected, f.over_dial_day AS over_dial
     FROM conduct_flagged f
@@ -135,10 +140,7 @@ SELECT group_value, month,
        count(*) FILTER (WHERE over_dial) AS over_dial_days
 FROM (
     SELECT DISTINCT
-           CASE split WHEN 'channel' THEN f.channel
-                      WHEN 'agency' THEN f.agency
-                      WHEN 'agent' THEN f.agent_id
-                      ELSE '' END AS group_value,
+           split_value(split, f.channel, f.agency, f.agent_id) AS group_value,
            month_key(f.action_date) AS month, f.bkey, f.action_date,
            f.over_connected_day AS over_connected, f.over_dial_day AS over_dial
     FROM conduct_flagged f
