@@ -24,27 +24,23 @@ WITH placed AS (
 based AS (
     SELECT * FROM placed WHERE max_j >= 1
 ),
-steps AS (
-    SELECT b.agency, b.group_value, b.max_j, b.lkey,
-           -- j0: the first day j whose window includes this payment day
+increments AS (
+    -- what each payment day in a placement's window adds to its recovered amount (capped at the
+    -- placed past-due amount): recovered by this payment day less recovered by the previous
+    -- payment day in the window (none when that day is before the placement, or there is none);
+    -- summed per day j0 (the first day j whose window includes the payment day) before the join
+    -- with the days, which multiplies rows by $max_day
+    SELECT b.agency, b.group_value, b.max_j,
            greatest(CAST(p.paid_date - b.placed_date AS INTEGER), 1) AS j0,
-           least(p.cum_paid - b.paid_before, b.base) AS recovered
+           sum(least(p.cum_paid - b.paid_before, b.base)
+               - CASE WHEN p.prev_paid_date >= b.placed_date
+                      THEN least(p.prev_cum_paid - b.paid_before, b.base) ELSE 0 END) AS inc
     FROM based b
     JOIN placement_pay_days p  -- pay_day from the placements on (84_action_marts.sql)
       ON p.lkey = b.lkey
      AND p.paid_date >= b.placed_date
      AND p.paid_date <= b.placed_date + b.max_j
     WHERE b.base > 0
-),
-increments AS (
-    -- summed per day j0 before the join with the days (which multiplies rows by $max_day)
-    SELECT agency, group_value, max_j, j0, sum(inc) AS inc
-    FROM (
-        SELECT agency, group_value, max_j, j0,
-               recovered - coalesce(lag(recovered) OVER (
-                   PARTITION BY agency, lkey ORDER BY j0, recovered), 0) AS inc
-        FROM steps
-    )
     GROUP BY ALL
 ),
 days AS (SELECT unnest(range(1, $max_day::INTEGER + 1)) AS day),

@@ -456,7 +456,8 @@ def test_agency_curve_loses_no_payment_to_placement_pay_days(
     con: duckdb.DuckDBPyConnection, by: str
 ) -> None:
     """agency_recovery_curve reads placement_pay_days, pay_day from each loan's first placement
-    on: the curve must be what it is over all of pay_day."""
+    on with the previous row's day and cum_paid: the curve must be what it is over all of pay_day,
+    each day with the loan's previous payment day (before the placement, for its first)."""
     from queries.runner import resolve_params
 
     metric = METRICS["agency_recovery_curve"]
@@ -464,9 +465,53 @@ def test_agency_curve_loses_no_payment_to_placement_pay_days(
     assert "JOIN placement_pay_days p" in sql
     values = resolve_params(con, metric, {**page_period(con), "by": by})
     fast = con.execute(sql, values).df()
-    full = con.execute(sql.replace("JOIN placement_pay_days p", "JOIN pay_day p"), values).df()
+    every_day = (
+        "JOIN (SELECT *, lag(paid_date) OVER w AS prev_paid_date,"
+        " lag(cum_paid) OVER w AS prev_cum_paid"
+        " FROM pay_day WINDOW w AS (PARTITION BY lkey ORDER BY paid_date)) p"
+    )
+    full = con.execute(sql.replace("JOIN placement_pay_days p", every_day), values).df()
     assert not fast.empty
     pd.testing.assert_frame_equal(fast, full)
+
+
+@pytest.mark.parametrize("bucket", ["", "M3"])
+def test_agency_curve_by_day_from_the_payments(
+    sample: duckdb.DuckDBPyConnection, bucket: str
+) -> None:
+    """Each placement's recovered amount by day j, counted here day by day in plain Python:
+    cum_paid at the last payment day from the placement day to day + j, less paid_before, capped
+    at the placed past-due amount (0 without such a day); summed per agency over the placements
+    whose day j is observed."""
+    period = page_period(sample)
+    as_of, start, end = period["as_of"], period["period_start"], period["period_end"]
+    placements = sample.execute(
+        "SELECT agency, lkey, placed_date, paid_before, placed_past_due, placed_bucket"
+        " FROM agency_placement"
+    ).fetchall()
+    days: dict[int, list[tuple[date, float]]] = {}
+    for lkey, paid_date, cum_paid in sample.execute(
+        "SELECT lkey, paid_date, cum_paid FROM pay_day ORDER BY lkey, paid_date"
+    ).fetchall():
+        days.setdefault(lkey, []).append((paid_date, float(cum_paid)))
+    wanted: dict[tuple[str, int], list[float]] = {}
+    for agency, lkey, placed, paid_before, base, placed_bucket in placements:
+        if not (start <= placed <= min(as_of, end)) or (bucket and placed_bucket != bucket):
+            continue
+        for j in range(1, min(90, (as_of - placed).days) + 1):
+            last = [c for d, c in days.get(lkey, []) if placed <= d <= placed + timedelta(j)]
+            got = min(last[-1] - float(paid_before), float(base)) if last else 0.0
+            cell = wanted.setdefault((agency, j), [0, 0.0, 0.0])
+            cell[0] += 1
+            cell[1] += float(base)
+            cell[2] += got if base > 0 else 0.0
+    curve = queries.run(sample, "agency_recovery_curve", **period, bucket=bucket)
+    assert len(curve) == len(wanted) > 0
+    for row in curve.itertuples():
+        accounts, past_due, recovered = wanted[(row.agency, row.day)]
+        assert row.placed_accounts == accounts
+        assert abs(float(row.placed_past_due) - past_due) < 0.005 * accounts
+        assert abs(float(row.recovered) - recovered) < 0.005 * accounts, (row.agency, row.day)
 
 
 def test_sample_agency_curves_are_shares(sample: duckdb.DuckDBPyConnection) -> None:

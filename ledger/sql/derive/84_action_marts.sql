@@ -333,10 +333,19 @@ ORDER BY ALL;
 
 -- placement_pay_days: the payment days (pay_day) of the loans placed with an agency, from the
 -- loan's first placement on: what agency_recovery_curve looks up, ~2% of pay_day's rows at a
--- million loans. Grain: one row per loan and payment day.
+-- million loans. prev_paid_date and prev_cum_paid are those of the loan's previous row here
+-- (NULL for its first, whose previous payment day, if any, is before every placement of the
+-- loan): what a payment day adds to a placement's recovery is then read from one row, where a
+-- lag() over each placement's payment days cost the curve ~50 ms of its ~120 at a million loans.
+-- Grain: one row per loan and payment day.
 CREATE OR REPLACE TABLE placement_pay_days AS
-SELECT p.lkey, p.paid_date, p.cum_paid
-FROM pay_day p
-JOIN (SELECT lkey, min(placed_date) AS first_placed FROM agency_placement GROUP BY lkey) a
-  ON a.lkey = p.lkey AND p.paid_date >= a.first_placed
-ORDER BY p.lkey, p.paid_date;
+SELECT lkey, paid_date, cum_paid,
+       lag(paid_date) OVER (PARTITION BY lkey ORDER BY paid_date) AS prev_paid_date,
+       lag(cum_paid) OVER (PARTITION BY lkey ORDER BY paid_date) AS prev_cum_paid
+FROM (
+    SELECT p.lkey, p.paid_date, p.cum_paid
+    FROM pay_day p
+    JOIN (SELECT lkey, min(placed_date) AS first_placed FROM agency_placement GROUP BY lkey) a
+      ON a.lkey = p.lkey AND p.paid_date >= a.first_placed
+)
+ORDER BY lkey, paid_date;
