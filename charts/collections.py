@@ -16,9 +16,10 @@ from plotly.subplots import make_subplots
 
 from charts.i18n import LABELS, fmt_count, fmt_money, fmt_pct, t
 from charts.theme import PALETTE, STATE_COLORS, style
+from ledger.settings import WINDOW_CHOICES
 
 BUCKETS = ("M1", "M2", "M3", "M4", "M5", "M6")
-WINDOWS = (3, 7, 14, 30)
+WINDOWS = WINDOW_CHOICES
 CHANNELS = (
     "sms",
     "app_push",

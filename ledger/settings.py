@@ -9,6 +9,10 @@ from datetime import time
 from pathlib import Path
 
 DEFAULT_SETTINGS_FILE = Path(__file__).with_name("settings.toml")
+# The attribution windows the channels page offers besides the settings' own. The derivation
+# sums the whole book's collection recoveries per month for each of them (recovery_windows,
+# 84_action_marts.sql), so that choosing one costs no scan of the payments.
+WINDOW_CHOICES = (3, 7, 14, 30)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,11 @@ class Settings:
     def contact_end(self) -> time:
         return time.fromisoformat(self.contact_hours[1])
 
+    @property
+    def recovery_windows(self) -> list[int]:
+        """The attribution windows with whole-book recovery sums: the choices and the setting."""
+        return sorted({*WINDOW_CHOICES, self.attribution_window_days})
+
     def as_params(self) -> dict[str, object]:
         """The settings as bound SQL parameters (names as in the .sql files)."""
         edges = list(self.bucket_edges)
@@ -46,6 +55,7 @@ class Settings:
             "paid_tolerance": self.paid_tolerance,
             "bucket_edges": edges,
             "attribution_window_days": self.attribution_window_days,
+            "recovery_windows": self.recovery_windows,
             "contact_start": self.contact_start,
             "contact_end": self.contact_end,
             "connected_call_cap": self.connected_call_cap,

@@ -67,29 +67,12 @@ unit_groups AS (
       AND ($period_end::DATE IS NULL OR month <= month_key($period_end::DATE))
     GROUP BY ALL
 ),
-credited AS (
-    SELECT *, coalesce(touch_days <= $window_days::INTEGER, false) AS touched
-    FROM payment_status
-    JOIN kept ON kept_seg = seg_id
-    WHERE is_recovery
-      AND paid_date <= $as_of
-      AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-),
 recoveries AS (
-    SELECT
-        CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
-        CASE $by WHEN 'bucket' THEN CASE WHEN touched THEN last_action_bucket ELSE state_before END
-                 WHEN 'agency' THEN coalesce(CASE WHEN touched THEN last_agency END, '(none)')
-                 WHEN 'agent' THEN coalesce(CASE WHEN touched THEN last_agent_id END, '(none)')
-                 ELSE '' END AS group_text,
-        CASE WHEN $by = 'month' THEN month_key(paid_date) ELSE 0 END AS group_month,
-        sum(amount) AS recovered,
-        count(DISTINCT lkey) AS recovered_accounts
-    FROM credited
-    WHERE $bucket = ''
-       OR CASE WHEN touched THEN last_action_bucket ELSE state_before END = $bucket
-    GROUP BY ALL
+    -- the recoveries credited per channel and group (recovery_credits: the whole book's monthly
+    -- sums when the units allow, ledger/sql/derive/84_action_marts.sql)
+    SELECT channel, group_text, group_month, recovered, recovered_accounts
+    FROM recovery_credits($filters, $as_of, $period_start, $period_end, $window_days, $by,
+                          $bucket)
 ),
 per_group AS (
     SELECT

@@ -53,26 +53,11 @@ unit_months AS (
       AND ($period_end::DATE IS NULL OR month <= month_key($period_end::DATE))
     GROUP BY ALL
 ),
-credited AS (
-    SELECT paid_date, amount, lkey,
-           coalesce(touch_days <= $window_days::INTEGER, false) AS touched,
-           last_channel, last_action_bucket, state_before
-    FROM payment_status
-    JOIN kept ON kept_seg = seg_id
-    WHERE is_recovery
-      AND paid_date <= $as_of
-      AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-),
 recoveries AS (
-    SELECT month_key(paid_date) AS month,
-           CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
-           sum(amount) AS recovered,
-           count(DISTINCT lkey) AS recovered_accounts
-    FROM credited
-    WHERE $bucket = ''
-       OR CASE WHEN touched THEN last_action_bucket ELSE state_before END = $bucket
-    GROUP BY ALL
+    -- the recoveries credited per month and channel (recovery_credits, as in channel_performance)
+    SELECT group_month AS month, channel, recovered, recovered_accounts
+    FROM recovery_credits($filters, $as_of, $period_start, $period_end, $window_days, 'month',
+                          $bucket)
 ),
 per_month AS (
     SELECT month, channel,

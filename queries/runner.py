@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import duckdb
@@ -114,6 +114,45 @@ def resolve_params(
     return values
 
 
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def whole_book_call(values: Mapping[str, Any]) -> bool:
+    """Whether a metric's parameters ask for whole months of the whole book: no filter, an as-of
+    and a period end (if any) on month-ends and a period start (if any) on the first of a month.
+    The same test as the SQL macro whole_months() (ledger/sql/derive/84_action_marts.sql)."""
+    if "filters" not in values or values["filters"] or not isinstance(values.get("as_of"), date):
+        return False
+    start, end = values.get("period_start"), values.get("period_end")
+    return (
+        _month_end(values["as_of"])
+        and (start is None or start.day == 1)
+        and (end is None or _month_end(end))
+    )
+
+
+def metric_cursor(
+    con: duckdb.DuckDBPyConnection, values: Mapping[str, Any]
+) -> duckdb.DuckDBPyConnection:
+    """A cursor for one metric call. For a whole-book, whole-months call (with an attribution
+    window the derivation summed recoveries for, if it has one) the schema whole_book comes
+    first on its search path: its macros read the whole-book monthly tables and hold only the
+    branch such a call takes, which spares DuckDB binding the per-action branch it would drop
+    (ledger/sql/derive/85_whole_book_macros.sql)."""
+    cursor = con.cursor()
+    if whole_book_call(values) and (
+        "window_days" not in values or values["window_days"] in _recovery_windows(cursor)
+    ):
+        cursor.execute("SET search_path = 'whole_book,main'")
+    return cursor
+
+
+def _recovery_windows(cursor: duckdb.DuckDBPyConnection) -> list[int]:
+    row = cursor.execute("SELECT recovery_windows FROM derive_settings").fetchone()
+    return list(row[0]) if row else []
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """Run metric `name` with `params` (defaults from the registry) and return its table."""
     try:
@@ -121,7 +160,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFram
     except KeyError:
         raise QueryError(f"unknown metric {name!r}; known: {', '.join(METRICS)}") from None
     values = resolve_params(con, metric, params)
-    frame = execute_file(con.cursor(), metric.sql_path, values).df()
+    frame = execute_file(metric_cursor(con, values), metric.sql_path, values).df()
     return _shape(metric, frame, values.get("by", ""))
 
 

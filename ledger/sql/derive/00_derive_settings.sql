@@ -8,6 +8,7 @@ SELECT
     $write_off_after_dpd::INTEGER            AS write_off_after_dpd,
     $bucket_edges::INTEGER[]                 AS bucket_edges,
     $attribution_window_days::INTEGER        AS attribution_window_days,
+    $recovery_windows::INTEGER[]             AS recovery_windows,
     $contact_start::TIME                     AS contact_start,
     $contact_end::TIME                       AS contact_end,
     $connected_call_cap::INTEGER             AS connected_call_cap,

@@ -51,17 +51,22 @@ CREATE OR REPLACE MACRO whole_months(filters, as_of, period_start, period_end) A
 -- per month (month_key), channel, bucket, agency and agent: from action_month_cube when
 -- whole_months() allows it, else from action_status, one row per action. DuckDB drops the branch
 -- not taken: the conditions are constants once the parameters are bound. A PTP counts as due
--- (and kept) only once its date is on or before as_of. Sum the rows.
-CREATE OR REPLACE MACRO action_counts(filters, as_of, period_start, period_end) AS TABLE
+-- (and kept) only once its date is on or before as_of. Sum the rows. action_counts_months() is
+-- the whole-months branch, which whole_book.action_counts (85_whole_book_macros.sql) takes alone.
+CREATE OR REPLACE MACRO action_counts_months(as_of, period_start, period_end) AS TABLE
 SELECT month, channel, bucket, agency, agent_id, attempts, rpc, ptp,
        CASE WHEN ptp_due_month <= month_key(as_of::DATE) THEN ptp_due ELSE 0 END AS ptp_due,
        CASE WHEN ptp_due_month <= month_key(as_of::DATE) THEN ptp_kept ELSE 0 END AS ptp_kept,
        cost, complaints, outside_hours, non_borrower_contacts
 FROM action_month_cube
-WHERE whole_months(filters, as_of, period_start, period_end)
-  AND month <= month_key(as_of::DATE)
+WHERE month <= month_key(as_of::DATE)
   AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
-  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE));
+
+CREATE OR REPLACE MACRO action_counts(filters, as_of, period_start, period_end) AS TABLE
+SELECT *
+FROM action_counts_months(as_of, period_start, period_end)
+WHERE whole_months(filters, as_of, period_start, period_end)
 UNION ALL
 SELECT month_key(a.action_date), a.channel, a.bucket, a.agency, a.agent_id,
        1, CAST(a.rpc AS BIGINT), CAST(a.is_ptp AS BIGINT),
@@ -125,15 +130,20 @@ ORDER BY split_by, group_value, month;
 -- connected-call cap and over the dial cap among the flagged actions a query's parameters keep,
 -- per month and group value of `split` ('', 'channel', 'agency', 'agent'; group_value as in
 -- cap_day_months): from cap_day_months when whole_months() allows it, else counted from
--- conduct_flagged. Sum the rows over months for a period.
-CREATE OR REPLACE MACRO cap_day_counts(filters, as_of, period_start, period_end, split) AS TABLE
+-- conduct_flagged. Sum the rows over months for a period. cap_day_counts_months(): the
+-- whole-months branch (also whole_book.cap_day_counts).
+CREATE OR REPLACE MACRO cap_day_counts_months(as_of, period_start, period_end, split) AS TABLE
 SELECT group_value, month, over_connected_days, over_dial_days
 FROM cap_day_months c
-WHERE whole_months(filters, as_of, period_start, period_end)
-  AND c.split_by = split
+WHERE c.split_by = split
   AND month <= month_key(as_of::DATE)
   AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
-  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE));
+
+CREATE OR REPLACE MACRO cap_day_counts(filters, as_of, period_start, period_end, split) AS TABLE
+SELECT *
+FROM cap_day_counts_months(as_of, period_start, period_end, split)
+WHERE whole_months(filters, as_of, period_start, period_end)
 UNION ALL
 SELECT group_value, month,
        count(*) FILTER (WHERE over_connected) AS over_connected_days,
@@ -181,17 +191,22 @@ ORDER BY split_by, unit, month, prev_month;
 -- unit_accounts(filters, as_of, period_start, period_end, level): the distinct loans each agency
 -- (level 'agency') or agent ('agent') acted on in a query's period, from unit_account_months when
 -- whole_months() allows it, else counted from action_status. Grain: one row per unit.
-CREATE OR REPLACE MACRO unit_accounts(filters, as_of, period_start, period_end, level) AS TABLE
+-- unit_accounts_months(): the whole-months branch (also whole_book.unit_accounts).
+CREATE OR REPLACE MACRO unit_accounts_months(as_of, period_start, period_end, level) AS TABLE
 SELECT unit, CAST(sum(accounts) AS BIGINT) AS accounts
 FROM unit_account_months
-WHERE whole_months(filters, as_of, period_start, period_end)
-  AND split_by = level
+WHERE split_by = level
   AND month <= month_key(as_of::DATE)
   AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
   AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
   -- the loan's first month in the period: no earlier month, or the last one before the period
   AND (prev_month IS NULL OR prev_month < month_key(period_start::DATE))
-GROUP BY unit
+GROUP BY unit;
+
+CREATE OR REPLACE MACRO unit_accounts(filters, as_of, period_start, period_end, level) AS TABLE
+SELECT *
+FROM unit_accounts_months(as_of, period_start, period_end, level)
+WHERE whole_months(filters, as_of, period_start, period_end)
 UNION ALL
 SELECT CASE level WHEN 'agency' THEN a.agency ELSE a.agent_id END AS unit,
        count(DISTINCT a.lkey) AS accounts
@@ -262,6 +277,102 @@ CREATE OR REPLACE MACRO channel_units_apply(filters, as_of, period_start, period
     whole_months(filters, as_of, period_start, period_end)
     AND split IN ('', 'bucket', 'month')
     AND (bucket <> '' OR split = 'bucket');
+
+-- recovery_credits_payments(filters, as_of, period_start, period_end, window_days, split,
+-- in_bucket): the collection recoveries of payments in a query's period (METRICS.md §9), each
+-- credited to the channel of the latest action within window_days before it (the payment day
+-- included) or to '(no action)', with its bucket: the action's bucket, or the loan's state the
+-- day before the payment when no action is credited. Summed per channel and group of `split`
+-- (group_text for 'bucket', 'agency', 'agent' or ''; group_month, a month_key, for 'month'),
+-- with the distinct loans recovered; in_bucket ('' = every bucket) keeps one bucket.
+-- Grain: one row per channel and group.
+CREATE OR REPLACE MACRO recovery_credits_payments(filters, as_of, period_start, period_end,
+                                                  window_days, split, in_bucket) AS TABLE
+WITH credited AS (
+    SELECT p.*, coalesce(p.touch_days <= window_days::INTEGER, false) AS touched
+    FROM payment_status p
+    JOIN seg_filter(filters) k USING (seg_id)
+    WHERE p.is_recovery
+      AND p.paid_date <= as_of::DATE
+      AND (period_start::DATE IS NULL OR p.paid_date >= period_start::DATE)
+      AND (period_end::DATE IS NULL OR p.paid_date <= period_end::DATE)
+)
+SELECT
+    CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
+    CASE split WHEN 'bucket' THEN CASE WHEN touched THEN last_action_bucket ELSE state_before END
+               WHEN 'agency' THEN coalesce(CASE WHEN touched THEN last_agency END, '(none)')
+               WHEN 'agent' THEN coalesce(CASE WHEN touched THEN last_agent_id END, '(none)')
+               ELSE '' END AS group_text,
+    CASE WHEN split = 'month' THEN month_key(paid_date) ELSE 0 END AS group_month,
+    sum(amount) AS recovered,
+    count(DISTINCT lkey) AS recovered_accounts
+FROM credited
+WHERE in_bucket = ''
+   OR CASE WHEN touched THEN last_action_bucket ELSE state_before END = in_bucket
+GROUP BY ALL;
+
+-- recovery_credit_months: the whole book's collection recoveries credited as
+-- recovery_credits_payments() credits them, for each attribution window of
+-- derive_settings.recovery_windows, summed per month, channel and bucket. A loan counts once per
+-- month with a recovery credited to that channel in that bucket, with the last earlier such
+-- month (prev_month, as in channel_unit_months), so that distinct loans add up over months.
+-- Grain: one row per window, bucket, channel, month and prev_month. Read it through
+-- whole_book.recovery_credits (85_whole_book_macros.sql).
+CREATE OR REPLACE TABLE recovery_credit_months AS
+WITH credited AS (
+    SELECT w.window_days, p.lkey, month_key(p.paid_date) AS month, p.amount,
+           coalesce(p.touch_days <= w.window_days, false) AS touched,
+           p.last_channel, p.last_action_bucket, p.state_before
+    FROM payment_status p
+    CROSS JOIN (SELECT unnest(recovery_windows) AS window_days FROM derive_settings) w
+    WHERE p.is_recovery
+),
+loan_months AS (
+    SELECT window_days,
+           CASE WHEN touched THEN last_action_bucket ELSE state_before END AS bucket,
+           CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
+           month, lkey, sum(amount) AS amount
+    FROM credited
+    GROUP BY ALL
+)
+SELECT window_days, bucket, channel, month, prev_month, count(*) AS loans, sum(amount) AS amount
+FROM (
+    SELECT *, lag(month) OVER (PARTITION BY window_days, lkey, channel, bucket ORDER BY month)
+                  AS prev_month
+    FROM loan_months
+)
+GROUP BY ALL
+ORDER BY window_days, bucket, month, channel;
+
+-- recovery_credits_months(as_of, period_start, period_end, window_days, split, in_bucket):
+-- recovery_credits_payments()'s rows from recovery_credit_months, for whole months of the whole
+-- book where the units keep the buckets apart (channel_units_apply) and window_days is one of
+-- the table's: the distinct loans of a group over the period are its rows whose prev_month is
+-- before the period (every row of a month when split by month).
+CREATE OR REPLACE MACRO recovery_credits_months(as_of, period_start, period_end, window_days,
+                                                split, in_bucket) AS TABLE
+SELECT channel,
+       CASE split WHEN 'bucket' THEN bucket ELSE '' END AS group_text,
+       CASE WHEN split = 'month' THEN month ELSE 0 END AS group_month,
+       sum(amount) AS recovered,
+       CAST(sum(loans) FILTER (
+           WHERE split = 'month' OR prev_month IS NULL
+              OR prev_month < month_key(period_start::DATE)) AS BIGINT) AS recovered_accounts
+FROM recovery_credit_months r
+WHERE r.window_days = window_days::INTEGER
+  AND (in_bucket = '' OR bucket = in_bucket)
+  AND month <= month_key(as_of::DATE)
+  AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+GROUP BY ALL;
+
+-- recovery_credits(...): what channel_performance and channel_trend read. Here always from the
+-- payments; whole_book.recovery_credits reads recovery_credit_months when it can.
+CREATE OR REPLACE MACRO recovery_credits(filters, as_of, period_start, period_end, window_days,
+                                         split, in_bucket) AS TABLE
+SELECT *
+FROM recovery_credits_payments(filters, as_of, period_start, period_end, window_days, split,
+                               in_bucket);
 
 -- plan_actions: the repayment-plan actions (channel 'repayment_plan'), ~0.2% of the actions,
 -- which the plan queries read for any filter and dates instead of scanning every action's
