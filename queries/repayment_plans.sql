@@ -47,11 +47,19 @@ cure_points AS (
     WHERE lkey IN (SELECT lkey FROM plans)
       AND paid_off_date IS NOT NULL AND (next_due_date IS NULL OR next_due_date >= paid_off_date)
 ),
+first_cures AS (
+    -- the first cure point on or after the start day: a join and min() over the ~15k plan loans'
+    -- few installments, where an ASOF join took ~20 ms more at a million loans
+    SELECT p.lkey, min(c.cure_day) AS cure_day
+    FROM plans p
+    JOIN cure_points c ON c.lkey = p.lkey AND c.cure_day >= p.start_day
+    GROUP BY p.lkey
+),
 cures AS (
     SELECT p.*, l.close_day, l.wo_date,
            least(c.cure_day, CASE WHEN l.close_day >= p.start_day THEN l.close_day END) AS first_ok
     FROM plans p
-    ASOF LEFT JOIN cure_points c ON c.lkey = p.lkey AND p.start_day <= c.cure_day
+    LEFT JOIN first_cures c ON c.lkey = p.lkey
     JOIN plan_loans l ON l.lkey = p.lkey
 ),
 followed AS (
