@@ -93,16 +93,9 @@ cap_days AS (
     GROUP BY group_value
 ),
 recoveries AS (
-    SELECT CASE $level WHEN 'agency' THEN last_agency ELSE last_agent_id END AS unit,
-           sum(amount) AS recovered
-    FROM payment_status
-    JOIN kept ON kept_seg = seg_id
-    WHERE is_recovery
-      AND touch_days <= $window_days::INTEGER
-      AND paid_date <= $as_of
-      AND ($period_start::DATE IS NULL OR paid_date >= $period_start::DATE)
-      AND ($period_end::DATE IS NULL OR paid_date <= $period_end::DATE)
-    GROUP BY 1
+    -- (unit_recoveries: the whole book's monthly sums when the period is whole months)
+    SELECT unit, recovered
+    FROM unit_recoveries($filters, $as_of, $period_start, $period_end, $window_days, $level)
 ),
 units AS (
     SELECT unit FROM per_unit

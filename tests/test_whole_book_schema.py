@@ -90,6 +90,9 @@ def metric_calls() -> list[tuple[str, dict[str, object]]]:
                     ("channel_performance", {"by": by, "bucket": bucket, "window_days": window})
                 )
         calls.append(("channel_trend", {"bucket": bucket, "window_days": 14}))
+    for level in ("agency", "agent"):
+        for window in (3, 30):
+            calls.append(("agency_league", {"level": level, "window_days": window}))
     return calls
 
 
@@ -143,6 +146,8 @@ def test_runner_keeps_main_for_a_window_without_monthly_sums(
         "SELECT * FROM cap_day_counts([], DATE '2024-06-30', NULL, DATE '2024-05-30', '')",
         "SELECT * FROM seg_filter(['product=cash'])",
         "SELECT * FROM recovery_credits([], DATE '2024-06-30', NULL, NULL, 10, 'bucket', '')",
+        "SELECT * FROM unit_recoveries([], DATE '2024-06-30', NULL, NULL, 10, 'agent')",
+        "SELECT * FROM unit_recoveries([], DATE '2024-06-30', DATE '2024-01-31', NULL, 7, 'agent')",
     ],
 )
 def test_whole_book_macros_refuse_other_calls(golden_db: Path, call: str) -> None:

@@ -313,36 +313,37 @@ GROUP BY ALL;
 
 -- recovery_credit_months: the whole book's collection recoveries credited as
 -- recovery_credits_payments() credits them, for each attribution window of
--- derive_settings.recovery_windows, summed per month, channel and bucket. A loan counts once per
--- month with a recovery credited to that channel in that bucket, with the last earlier such
--- month (prev_month, as in channel_unit_months), so that distinct loans add up over months.
+-- derive_settings.recovery_windows (credit_window), summed per month, channel and bucket. A loan
+-- counts once per month with a recovery credited to that channel in that bucket, with the last
+-- earlier such month (prev_month, as in channel_unit_months), so that distinct loans add up over
+-- months.
 -- Grain: one row per window, bucket, channel, month and prev_month. Read it through
 -- whole_book.recovery_credits (85_whole_book_macros.sql).
 CREATE OR REPLACE TABLE recovery_credit_months AS
 WITH credited AS (
-    SELECT w.window_days, p.lkey, month_key(p.paid_date) AS month, p.amount,
-           coalesce(p.touch_days <= w.window_days, false) AS touched,
+    SELECT w.credit_window, p.lkey, month_key(p.paid_date) AS month, p.amount,
+           coalesce(p.touch_days <= w.credit_window, false) AS touched,
            p.last_channel, p.last_action_bucket, p.state_before
     FROM payment_status p
-    CROSS JOIN (SELECT unnest(recovery_windows) AS window_days FROM derive_settings) w
+    CROSS JOIN (SELECT unnest(recovery_windows) AS credit_window FROM derive_settings) w
     WHERE p.is_recovery
 ),
 loan_months AS (
-    SELECT window_days,
+    SELECT credit_window,
            CASE WHEN touched THEN last_action_bucket ELSE state_before END AS bucket,
            CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
            month, lkey, sum(amount) AS amount
     FROM credited
     GROUP BY ALL
 )
-SELECT window_days, bucket, channel, month, prev_month, count(*) AS loans, sum(amount) AS amount
+SELECT credit_window, bucket, channel, month, prev_month, count(*) AS loans, sum(amount) AS amount
 FROM (
-    SELECT *, lag(month) OVER (PARTITION BY window_days, lkey, channel, bucket ORDER BY month)
+    SELECT *, lag(month) OVER (PARTITION BY credit_window, lkey, channel, bucket ORDER BY month)
                   AS prev_month
     FROM loan_months
 )
 GROUP BY ALL
-ORDER BY window_days, bucket, month, channel;
+ORDER BY credit_window, bucket, month, channel;
 
 -- recovery_credits_months(as_of, period_start, period_end, window_days, split, in_bucket):
 -- recovery_credits_payments()'s rows from recovery_credit_months, for whole months of the whole
@@ -359,12 +360,66 @@ SELECT channel,
            WHERE split = 'month' OR prev_month IS NULL
               OR prev_month < month_key(period_start::DATE)) AS BIGINT) AS recovered_accounts
 FROM recovery_credit_months r
-WHERE r.window_days = window_days::INTEGER
+WHERE r.credit_window = window_days::INTEGER
   AND (in_bucket = '' OR bucket = in_bucket)
   AND month <= month_key(as_of::DATE)
   AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
   AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
 GROUP BY ALL;
+
+-- unit_recoveries_payments(filters, as_of, period_start, period_end, window_days, level): the
+-- collection recoveries of payments in a query's period credited to an agency (level 'agency')
+-- or agent ('agent'): the one of the latest action within window_days before the payment (the
+-- payment day included). unit is NULL for a payment credited to no action, or to an action
+-- without one. Grain: one row per unit.
+CREATE OR REPLACE MACRO unit_recoveries_payments(filters, as_of, period_start, period_end,
+                                                 window_days, level) AS TABLE
+SELECT CASE level WHEN 'agency' THEN p.last_agency ELSE p.last_agent_id END AS unit,
+       sum(p.amount) AS recovered
+FROM payment_status p
+JOIN seg_filter(filters) k USING (seg_id)
+WHERE p.is_recovery
+  AND p.touch_days <= window_days::INTEGER
+  AND p.paid_date <= as_of::DATE
+  AND (period_start::DATE IS NULL OR p.paid_date >= period_start::DATE)
+  AND (period_end::DATE IS NULL OR p.paid_date <= period_end::DATE)
+GROUP BY 1;
+
+-- unit_recovery_months: unit_recoveries_payments()'s sums for the whole book, per attribution
+-- window of derive_settings.recovery_windows (credit_window), split_by ('agency', 'agent'), unit
+-- and month. Grain: one row per window, split, unit and month. Read it through
+-- whole_book.unit_recoveries.
+CREATE OR REPLACE TABLE unit_recovery_months AS
+SELECT w.credit_window, s.split_by,
+       CASE s.split_by WHEN 'agency' THEN p.last_agency ELSE p.last_agent_id END AS unit,
+       month_key(p.paid_date) AS month,
+       sum(p.amount) AS recovered
+FROM payment_status p
+CROSS JOIN (SELECT unnest(recovery_windows) AS credit_window FROM derive_settings) w
+CROSS JOIN (VALUES ('agency'), ('agent')) AS s(split_by)
+WHERE p.is_recovery AND p.touch_days <= w.credit_window
+GROUP BY ALL
+ORDER BY ALL;
+
+-- unit_recoveries_months(as_of, period_start, period_end, window_days, level): the same sums
+-- from unit_recovery_months, for whole months of the whole book.
+CREATE OR REPLACE MACRO unit_recoveries_months(as_of, period_start, period_end, window_days,
+                                               level) AS TABLE
+SELECT unit, sum(recovered) AS recovered
+FROM unit_recovery_months r
+WHERE r.credit_window = window_days::INTEGER
+  AND r.split_by = level
+  AND month <= month_key(as_of::DATE)
+  AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
+  AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
+GROUP BY unit;
+
+-- unit_recoveries(...): what agency_league reads; here always from the payments
+-- (whole_book.unit_recoveries reads unit_recovery_months).
+CREATE OR REPLACE MACRO unit_recoveries(filters, as_of, period_start, period_end, window_days,
+                                        level) AS TABLE
+SELECT *
+FROM unit_recoveries_payments(filters, as_of, period_start, period_end, window_days, level);
 
 -- recovery_credits(...): what channel_performance and channel_trend read. Here always from the
 -- payments; whole_book.recovery_credits reads recovery_credit_months when it can.

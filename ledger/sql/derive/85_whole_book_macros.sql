@@ -58,3 +58,13 @@ SELECT *
 FROM recovery_credits_payments(filters, as_of, period_start, period_end, window_days, split,
                                in_bucket)
 WHERE NOT channel_units_apply(filters, as_of, period_start, period_end, split, in_bucket);
+
+-- unit_recoveries(): from unit_recovery_months (a window the table holds, as above).
+CREATE OR REPLACE MACRO whole_book.unit_recoveries(filters, as_of, period_start, period_end,
+                                                   window_days, level) AS TABLE
+SELECT *
+FROM unit_recoveries_months(as_of, period_start, period_end, window_days, level)
+WHERE whole_book.whole_book_only(filters, as_of, period_start, period_end)
+  AND CASE WHEN list_contains((SELECT recovery_windows FROM derive_settings),
+                              window_days::INTEGER) THEN true
+           ELSE error('whole_book.unit_recoveries: no recovery sums for this window') END;
