@@ -278,16 +278,17 @@ CREATE OR REPLACE MACRO channel_units_apply(filters, as_of, period_start, period
     AND split IN ('', 'bucket', 'month')
     AND (bucket <> '' OR split = 'bucket');
 
--- recovery_credits_payments(filters, as_of, period_start, period_end, window_days, split,
--- in_bucket): the collection recoveries of payments in a query's period (METRICS.md §9), each
+-- recovery_credits(filters, as_of, period_start, period_end, window_days, split, in_bucket):
+-- what channel_performance and channel_trend read: the collection recoveries of payments in a query's period (METRICS.md §9), each
 -- credited to the channel of the latest action within window_days before it (the payment day
 -- included) or to '(no action)', with its bucket: the action's bucket, or the loan's state the
 -- day before the payment when no action is credited. Summed per channel and group of `split`
 -- (group_text for 'bucket', 'agency', 'agent' or ''; group_month, a month_key, for 'month'),
--- with the distinct loans recovered; in_bucket ('' = every bucket) keeps one bucket.
--- Grain: one row per channel and group.
-CREATE OR REPLACE MACRO recovery_credits_payments(filters, as_of, period_start, period_end,
-                                                  window_days, split, in_bucket) AS TABLE
+-- with the distinct loans recovered; in_bucket ('' = every bucket) keeps one bucket. Read from
+-- the payments; whole_book.recovery_credits (85_whole_book_macros.sql) reads
+-- recovery_credit_months where it can. Grain: one row per channel and group.
+CREATE OR REPLACE MACRO recovery_credits(filters, as_of, period_start, period_end, window_days,
+                                         split, in_bucket) AS TABLE
 WITH credited AS (
     SELECT p.*, coalesce(p.touch_days <= window_days::INTEGER, false) AS touched
     FROM payment_status p
@@ -312,7 +313,7 @@ WHERE in_bucket = ''
 GROUP BY ALL;
 
 -- recovery_credit_months: the whole book's collection recoveries credited as
--- recovery_credits_payments() credits them, for each attribution window of
+-- recovery_credits() credits them, for each attribution window of
 -- derive_settings.recovery_windows (credit_window), summed per month, channel and bucket. A loan
 -- counts once per month with a recovery credited to that channel in that bucket, with the last
 -- earlier such month (prev_month, as in channel_unit_months), so that distinct loans add up over
@@ -346,7 +347,7 @@ GROUP BY ALL
 ORDER BY credit_window, bucket, month, channel;
 
 -- recovery_credits_months(as_of, period_start, period_end, window_days, split, in_bucket):
--- recovery_credits_payments()'s rows from recovery_credit_months, for whole months of the whole
+-- recovery_credits()'s rows from recovery_credit_months, for whole months of the whole
 -- book where the units keep the buckets apart (channel_units_apply) and window_days is one of
 -- the table's: the distinct loans of a group over the period are its rows whose prev_month is
 -- before the period (every row of a month when split by month).
@@ -367,13 +368,14 @@ WHERE r.credit_window = window_days::INTEGER
   AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
 GROUP BY ALL;
 
--- unit_recoveries_payments(filters, as_of, period_start, period_end, window_days, level): the
--- collection recoveries of payments in a query's period credited to an agency (level 'agency')
--- or agent ('agent'): the one of the latest action within window_days before the payment (the
--- payment day included). unit is NULL for a payment credited to no action, or to an action
--- without one. Grain: one row per unit.
-CREATE OR REPLACE MACRO unit_recoveries_payments(filters, as_of, period_start, period_end,
-                                                 window_days, level) AS TABLE
+-- unit_recoveries(filters, as_of, period_start, period_end, window_days, level): what
+-- agency_league reads: the collection recoveries of payments in a query's period credited to an
+-- agency (level 'agency') or agent ('agent'), the one of the latest action within window_days
+-- before the payment (the payment day included). unit is NULL for a payment credited to no
+-- action, or to an action without one. Read from the payments; whole_book.unit_recoveries reads
+-- unit_recovery_months. Grain: one row per unit.
+CREATE OR REPLACE MACRO unit_recoveries(filters, as_of, period_start, period_end, window_days,
+                                        level) AS TABLE
 SELECT CASE level WHEN 'agency' THEN p.last_agency ELSE p.last_agent_id END AS unit,
        sum(p.amount) AS recovered
 FROM payment_status p
@@ -385,7 +387,7 @@ WHERE p.is_recovery
   AND (period_end::DATE IS NULL OR p.paid_date <= period_end::DATE)
 GROUP BY 1;
 
--- unit_recovery_months: unit_recoveries_payments()'s sums for the whole book, per attribution
+-- unit_recovery_months: the sums of unit_recoveries() for the whole book, per attribution
 -- window of derive_settings.recovery_windows (credit_window), split_by ('agency', 'agent'), unit
 -- and month. Grain: one row per window, split, unit and month. Read it through
 -- whole_book.unit_recoveries.
@@ -413,21 +415,6 @@ WHERE r.credit_window = window_days::INTEGER
   AND (period_start::DATE IS NULL OR month >= month_key(period_start::DATE))
   AND (period_end::DATE IS NULL OR month <= month_key(period_end::DATE))
 GROUP BY unit;
-
--- unit_recoveries(...): what agency_league reads; here always from the payments
--- (whole_book.unit_recoveries reads unit_recovery_months).
-CREATE OR REPLACE MACRO unit_recoveries(filters, as_of, period_start, period_end, window_days,
-                                        level) AS TABLE
-SELECT *
-FROM unit_recoveries_payments(filters, as_of, period_start, period_end, window_days, level);
-
--- recovery_credits(...): what channel_performance and channel_trend read. Here always from the
--- payments; whole_book.recovery_credits reads recovery_credit_months when it can.
-CREATE OR REPLACE MACRO recovery_credits(filters, as_of, period_start, period_end, window_days,
-                                         split, in_bucket) AS TABLE
-SELECT *
-FROM recovery_credits_payments(filters, as_of, period_start, period_end, window_days, split,
-                               in_bucket);
 
 -- plan_actions: the repayment-plan actions (channel 'repayment_plan'), ~0.2% of the actions,
 -- which the plan queries read for any filter and dates instead of scanning every action's

@@ -22,6 +22,13 @@ CREATE OR REPLACE MACRO whole_book.whole_book_only(filters, as_of, period_start,
          ELSE error('a whole_book macro called for other than whole months of the whole book')
     END;
 
+-- summed_window(window_days): true for an attribution window the derivation summed the
+-- recoveries for (derive_settings.recovery_windows), else an error (the runner chose wrong).
+CREATE OR REPLACE MACRO whole_book.summed_window(window_days) AS
+    CASE WHEN list_contains((SELECT recovery_windows FROM derive_settings), window_days::INTEGER)
+         THEN true
+         ELSE error('whole_book: no whole-book recovery sums for this attribution window') END;
+
 -- The whole-months branches of main's macros (84_action_marts.sql), guarded.
 CREATE OR REPLACE MACRO whole_book.action_counts(filters, as_of, period_start, period_end)
 AS TABLE
@@ -42,21 +49,19 @@ FROM unit_accounts_months(as_of, period_start, period_end, level)
 WHERE whole_book.whole_book_only(filters, as_of, period_start, period_end);
 
 -- recovery_credits(): from recovery_credit_months when the units keep the buckets apart
--- (channel_units_apply), else from the payments. The runner takes this schema only for a
--- window_days the table holds (derive_settings.recovery_windows); the guard checks it.
+-- (channel_units_apply), else from the payments (main's). The runner takes this schema only for
+-- a window_days the table holds.
 CREATE OR REPLACE MACRO whole_book.recovery_credits(filters, as_of, period_start, period_end,
                                                     window_days, split, in_bucket) AS TABLE
 SELECT *
 FROM recovery_credits_months(as_of, period_start, period_end, window_days, split, in_bucket)
 WHERE whole_book.whole_book_only(filters, as_of, period_start, period_end)
   AND channel_units_apply(filters, as_of, period_start, period_end, split, in_bucket)
-  AND CASE WHEN list_contains((SELECT recovery_windows FROM derive_settings),
-                              window_days::INTEGER) THEN true
-           ELSE error('whole_book.recovery_credits: no recovery sums for this window') END
+  AND whole_book.summed_window(window_days)
 UNION ALL
 SELECT *
-FROM recovery_credits_payments(filters, as_of, period_start, period_end, window_days, split,
-                               in_bucket)
+FROM main.recovery_credits(filters, as_of, period_start, period_end, window_days, split,
+                           in_bucket)
 WHERE NOT channel_units_apply(filters, as_of, period_start, period_end, split, in_bucket);
 
 -- unit_recoveries(): from unit_recovery_months (a window the table holds, as above).
@@ -65,6 +70,4 @@ CREATE OR REPLACE MACRO whole_book.unit_recoveries(filters, as_of, period_start,
 SELECT *
 FROM unit_recoveries_months(as_of, period_start, period_end, window_days, level)
 WHERE whole_book.whole_book_only(filters, as_of, period_start, period_end)
-  AND CASE WHEN list_contains((SELECT recovery_windows FROM derive_settings),
-                              window_days::INTEGER) THEN true
-           ELSE error('whole_book.unit_recoveries: no recovery sums for this window') END;
+  AND whole_book.summed_window(window_days);
