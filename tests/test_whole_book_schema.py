@@ -144,7 +144,6 @@ def test_runner_keeps_main_for_a_window_without_monthly_sums(
         "SELECT * FROM action_counts([], DATE '2024-06-15', NULL, NULL)",
         "SELECT * FROM unit_accounts([], DATE '2024-06-30', DATE '2024-02-02', NULL, 'agency')",
         "SELECT * FROM cap_day_counts([], DATE '2024-06-30', NULL, DATE '2024-05-30', '')",
-        "SELECT * FROM seg_filter(['product=cash'])",
         "SELECT * FROM recovery_credits([], DATE '2024-06-30', NULL, NULL, 10, 'bucket', '')",
         "SELECT * FROM unit_recoveries([], DATE '2024-06-30', NULL, NULL, 10, 'agent')",
         "SELECT * FROM unit_recoveries([], DATE '2024-06-30', DATE '2024-01-31', NULL, 7, 'agent')",

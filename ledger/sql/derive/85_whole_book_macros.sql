@@ -6,15 +6,9 @@
 -- Why: main's macros hold both branches, whole book and per action, and DuckDB binds both before
 -- it drops the one not taken: 4-5 ms a macro at a million loans, 10-17 ms of a collections
 -- query's 50-90 (bench/RESULTS.md, tenth session). The results are the same rows; a call that
--- is not whole months fails here instead of reading the wrong table.
+-- is not whole months fails here instead of reading the wrong table. seg_filter() has no
+-- version here: queries call it with other lists than $filters (roll_matrix_compare's sides).
 CREATE SCHEMA IF NOT EXISTS whole_book;
-
--- seg_filter() with no filter: every segment (main.seg_filter's second branch).
-CREATE OR REPLACE MACRO whole_book.seg_filter(filters) AS TABLE
-SELECT seg_id
-FROM seg_ids
-WHERE CASE WHEN len(filters) = 0 THEN true
-           ELSE error('whole_book.seg_filter called with a filter') END;
 
 -- whole_book_only(...): true for a whole-months call, else an error (the runner chose wrong).
 CREATE OR REPLACE MACRO whole_book.whole_book_only(filters, as_of, period_start, period_end) AS
