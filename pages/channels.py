@@ -20,7 +20,12 @@ blocks.page_header("page_channels", view, ("channel_performance", "channel_cure"
 settings = data.lookup("conduct_settings")
 default_window = int(settings["attribution_window_days"].iloc[0]) if not settings.empty else 7
 min_size = int(settings["min_segment_size"].iloc[0]) if not settings.empty else 30
-windows = sorted({*cc.WINDOWS, default_window})
+# the windows with whole-book recovery sums (the choices and the setting; derive_settings)
+windows = (
+    [int(w) for w in settings["recovery_windows"].iloc[0]]
+    if not settings.empty
+    else list(cc.WINDOWS)
+)
 left, right = st.columns([1, 2], vertical_alignment="bottom")
 # choices stay in the URL by their code (ui/bound.py): ?ch_bucket=M3&ch_win=14
 bucket = choice(

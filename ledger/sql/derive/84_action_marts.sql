@@ -278,11 +278,20 @@ CREATE OR REPLACE MACRO channel_units_apply(filters, as_of, period_start, period
     AND split IN ('', 'bucket', 'month')
     AND (bucket <> '' OR split = 'bucket');
 
+-- credited_channel(touched, last_channel), credited_bucket(touched, last_action_bucket,
+-- state_before): where a collection recovery is credited (METRICS.md §9) — to the channel of the
+-- latest action within the attribution window before it (touched; the payment day included),
+-- in that action's bucket, or else to '(no action)', in the loan's state the day before the
+-- payment. The one statement of the rule for recovery_credits() and recovery_credit_months.
+CREATE OR REPLACE MACRO credited_channel(touched, last_channel) AS
+    CASE WHEN touched THEN last_channel ELSE '(no action)' END;
+CREATE OR REPLACE MACRO credited_bucket(touched, last_action_bucket, state_before) AS
+    CASE WHEN touched THEN last_action_bucket ELSE state_before END;
+
 -- recovery_credits(filters, as_of, period_start, period_end, window_days, split, in_bucket):
--- what channel_performance and channel_trend read: the collection recoveries of payments in a query's period (METRICS.md §9), each
--- credited to the channel of the latest action within window_days before it (the payment day
--- included) or to '(no action)', with its bucket: the action's bucket, or the loan's state the
--- day before the payment when no action is credited. Summed per channel and group of `split`
+-- what channel_performance and channel_trend read: the collection recoveries of payments in a
+-- query's period, credited within window_days (credited_channel, credited_bucket), summed per
+-- channel and group of `split`
 -- (group_text for 'bucket', 'agency', 'agent' or ''; group_month, a month_key, for 'month'),
 -- with the distinct loans recovered; in_bucket ('' = every bucket) keeps one bucket. Read from
 -- the payments; whole_book.recovery_credits (85_whole_book_macros.sql) reads
@@ -299,8 +308,8 @@ WITH credited AS (
       AND (period_end::DATE IS NULL OR p.paid_date <= period_end::DATE)
 )
 SELECT
-    CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
-    CASE split WHEN 'bucket' THEN CASE WHEN touched THEN last_action_bucket ELSE state_before END
+    credited_channel(touched, last_channel) AS channel,
+    CASE split WHEN 'bucket' THEN credited_bucket(touched, last_action_bucket, state_before)
                WHEN 'agency' THEN coalesce(CASE WHEN touched THEN last_agency END, '(none)')
                WHEN 'agent' THEN coalesce(CASE WHEN touched THEN last_agent_id END, '(none)')
                ELSE '' END AS group_text,
@@ -308,8 +317,7 @@ SELECT
     sum(amount) AS recovered,
     count(DISTINCT lkey) AS recovered_accounts
 FROM credited
-WHERE in_bucket = ''
-   OR CASE WHEN touched THEN last_action_bucket ELSE state_before END = in_bucket
+WHERE in_bucket = '' OR credited_bucket(touched, last_action_bucket, state_before) = in_bucket
 GROUP BY ALL;
 
 -- recovery_credit_months: the whole book's collection recoveries credited as
@@ -331,8 +339,8 @@ WITH credited AS (
 ),
 loan_months AS (
     SELECT credit_window,
-           CASE WHEN touched THEN last_action_bucket ELSE state_before END AS bucket,
-           CASE WHEN touched THEN last_channel ELSE '(no action)' END AS channel,
+           credited_bucket(touched, last_action_bucket, state_before) AS bucket,
+           credited_channel(touched, last_channel) AS channel,
            month, lkey, sum(amount) AS amount
     FROM credited
     GROUP BY ALL
