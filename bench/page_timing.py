@@ -3,13 +3,16 @@
 Which queries a page runs is not declared here: every page of ui.navigation.SECTIONS is run
 through streamlit.testing's AppTest with default filters, and the calls it makes to
 `queries.run` / `queries.lookup` (what ui.data's cached metric()/lookup() call) are recorded,
-with st.cache_data cleared before each page. So the list stays true when pages change.
+with st.cache_data cleared before each page. So the list stays true when pages change. The
+calls a page makes at once through ui.data.metrics() are recorded as one batch.
 
 Each page's recorded calls are then timed outside Streamlit, in a fresh process per page:
 - cold: a new process opens a new read-only connection on the database file and runs the
   page's calls once (connect included). The OS page cache is not dropped (that needs root
   tricks on a shared machine), so "cold" means cold DuckDB, warm disk.
 - warm: the same calls again on that connection, `warm_runs` times; the median total.
+A batch's calls run at once here too, on as many threads as the app uses; a page's time is the
+sum of its calls alone and its batches' wall times.
 No st.cache_data in between: this is the cost of a cache miss, which every new filter is.
 
 Time to first chart: `streamlit run dashboard.py` on the database, headless Chromium, from
@@ -32,6 +35,9 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+# A recorded query call: (kind "metric" or "lookup", name, parameters, batch number or None).
+Call = tuple[Any, ...]
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -75,19 +81,32 @@ def record_calls(db: Path, timeout: float = 300) -> dict[str, dict[str, Any]]:
     from streamlit.testing.v1 import AppTest
 
     import queries
+    import ui.data
 
-    calls: list[tuple[str, str, dict[str, Any]]] = []
-    real_run, real_lookup = queries.run, queries.lookup
+    calls: list[Call] = []
+    real_run, real_lookup, real_metrics = queries.run, queries.lookup, ui.data.metrics
+    # The calls a page makes through ui.data.metrics() run at once; they are recorded with the
+    # number of that batch, and timed at once too (time_calls).
+    batch: list[int | None] = [None]
+    batches = iter(range(1, 1_000_000))
 
     def run(con: Any, name: str, **params: Any) -> Any:
-        calls.append(("metric", name, params))
+        calls.append(("metric", name, params, batch[0]))
         return real_run(con, name, **params)
 
     def lookup(con: Any, name: str, **params: Any) -> Any:
-        calls.append(("lookup", name, params))
+        calls.append(("lookup", name, params, None))
         return real_lookup(con, name, **params)
 
+    def metrics(*asked: Any) -> Any:
+        batch[0] = next(batches)
+        try:
+            return real_metrics(*asked)
+        finally:
+            batch[0] = None
+
     queries.run, queries.lookup = run, lookup  # type: ignore[assignment]
+    ui.data.metrics = metrics  # type: ignore[assignment]
     out: dict[str, dict[str, Any]] = {}
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=timeout)
     at.run()
@@ -113,32 +132,67 @@ def record_calls(db: Path, timeout: float = 300) -> dict[str, dict[str, Any]]:
     return out
 
 
-def time_calls(
-    db: Path, calls: list[tuple[str, str, dict[str, Any]]], warm_runs: int
-) -> dict[str, Any]:
+def batched(calls: list[Call]) -> list[list[int]]:
+    """The calls' indexes in the groups the page ran them in: a call alone, or the calls of one
+    ui.data.metrics() batch together (recorded without a batch number: each alone)."""
+    groups: list[list[int]] = []
+    last: int | None = None
+    for i, call in enumerate(calls):
+        number = call[3] if len(call) > 3 else None
+        if number is not None and number == last:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+        last = number
+    return groups
+
+
+def time_calls(db: Path, calls: list[Call], warm_runs: int) -> dict[str, Any]:
     """Cold (new connection, first run) and warm (median of `warm_runs` reruns) time of a page's
-    calls. Call it in a fresh process for an honest cold figure."""
+    calls. Call it in a fresh process for an honest cold figure.
+
+    The calls of one batch run at once, each on its own cursor, as ui.data.metrics() runs them
+    (the same number of threads); the page's time is the sum of its groups' wall times, and a
+    call's own time in a batch overlaps the others'."""
     sys.path.insert(0, str(REPO))
+    from concurrent.futures import ThreadPoolExecutor
+
     import queries
     from ledger.db import connect
+    from queries.runner import CONCURRENT_QUERIES
+
+    groups = batched(calls)
 
     def cpu() -> float:
         r = resource.getrusage(resource.RUSAGE_SELF)
         return r.ru_utime + r.ru_stime
 
-    def once(con: Any) -> tuple[list[float], float]:
-        took, cpu0 = [], cpu()
-        for kind, name, params in calls:
+    def call_once(con: Any, i: int) -> float:
+        kind, name, params = calls[i][:3]
+        started = time.perf_counter()
+        (queries.run if kind == "metric" else queries.lookup)(con, name, **params)
+        return time.perf_counter() - started
+
+    def once(con: Any) -> tuple[list[float], float, float]:
+        took, wall, cpu0 = [0.0] * len(calls), 0.0, cpu()
+        for group in groups:
             started = time.perf_counter()
-            (queries.run if kind == "metric" else queries.lookup)(con, name, **params)
-            took.append(time.perf_counter() - started)
-        return took, cpu() - cpu0
+            if len(group) == 1:
+                took[group[0]] = call_once(con, group[0])
+            else:
+                workers = min(len(group), CONCURRENT_QUERIES)
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    spent_each = list(pool.map(lambda i: call_once(con, i), group))
+                for i, spent in zip(group, spent_each, strict=True):
+                    took[i] = spent
+            wall += time.perf_counter() - started
+        return took, wall, cpu() - cpu0
 
     started, cpu_start = time.perf_counter(), cpu()
     con = connect(db, read_only=True)
     connect_s = time.perf_counter() - started
     try:
-        cold = once(con)[0]
+        cold, cold_wall, _ = once(con)
         cold_cpu = cpu() - cpu_start  # connect included, like cold_ms
         warm_runs_ = [once(con) for _ in range(max(warm_runs, 1))]
     finally:
@@ -147,11 +201,12 @@ def time_calls(
     slowest = max(range(len(calls)), key=lambda i: warm_each[i]) if calls else None
     return {
         "calls": len(calls),
+        "batches": sum(len(g) > 1 for g in groups),
         "connect_ms": round(connect_s * 1000, 1),
-        "cold_ms": round((connect_s + sum(cold)) * 1000, 1),
-        "warm_ms": round(statistics.median(sum(r[0]) for r in warm_runs_) * 1000, 1),
+        "cold_ms": round((connect_s + cold_wall) * 1000, 1),
+        "warm_ms": round(statistics.median(r[1] for r in warm_runs_) * 1000, 1),
         "cold_cpu_ms": round(cold_cpu * 1000, 1),
-        "warm_cpu_ms": round(statistics.median(r[1] for r in warm_runs_) * 1000, 1),
+        "warm_cpu_ms": round(statistics.median(r[2] for r in warm_runs_) * 1000, 1),
         "slowest": None
         if slowest is None
         else {
@@ -161,7 +216,7 @@ def time_calls(
         },
         "per_call": [
             {"query": f"{k}:{n}", "cold_ms": round(c * 1000, 1), "warm_ms": round(w * 1000, 1)}
-            for (k, n, _), c, w in zip(calls, cold, warm_each, strict=True)
+            for (k, n, *_), c, w in zip(calls, cold, warm_each, strict=True)
         ],
     }
 

@@ -60,14 +60,19 @@ in_bucket = "" if bucket == "all" else bucket
 # the downloads' file names carry the page's own choices beside the sidebar filters
 export_view = replace(view, filters=(*view.filters, f"bucket={bucket}", f"window={window}d"))
 
-if in_bucket:
-    performance = data.metric(
-        "channel_performance", **period, window_days=window, by="bucket", bucket=in_bucket
-    )
-else:
-    performance = data.metric("channel_performance", **period, window_days=window)
+# the page's four queries depend only on the choices above: they run at once (ui/data.py)
+performance, cure, funnel, trend = data.metrics(
+    (
+        "channel_performance",
+        {**period, "window_days": window, "by": "bucket", "bucket": in_bucket}
+        if in_bucket
+        else {**period, "window_days": window},
+    ),
+    ("channel_cure", {**period, "bucket": in_bucket or "M1"}),
+    ("channel_funnel", {**period, "bucket": in_bucket}),
+    ("channel_trend", {**period, "window_days": window, "bucket": in_bucket}),
+)
 # cure is measured per bucket; across all buckets there is no single figure to show
-cure = data.metric("channel_cure", **period, bucket=in_bucket or "M1")
 if not in_bucket:
     cure = cure.iloc[0:0]
 
@@ -95,7 +100,6 @@ tables.chart(
 # --- funnel --------------------------------------------------------------------------------------
 st.subheader(t("ch_funnel_title", lang), help=metric_definition("channel_funnel", lang))
 st.caption(t("ch_funnel_hint", lang))
-funnel = data.metric("channel_funnel", **period, bucket=in_bucket)
 accounts = dict(zip(performance["channel"], performance["accounts"].fillna(0), strict=True))
 tables.chart(
     cc.funnel_figure(funnel, lang, accounts, min_size),
@@ -123,6 +127,5 @@ measure = choice(
     format_func=lambda m: cc.column_label(m, lang),
     required=True,
 )
-trend = data.metric("channel_trend", **period, window_days=window, bucket=in_bucket)
 tables.chart(cc.trend_figure(trend, measure, lang), trend, "channel_trend", export_view, "ch_trend")
 st.caption(f"{metric_name('channel_trend', lang)} — {metric_definition('channel_trend', lang)}")

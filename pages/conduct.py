@@ -45,104 +45,129 @@ COUNTED_AS = {
     "complaints": "complaints",
 }
 
-overall = data.metric("compliance", **period)
+# The page's five queries run at once (ui/data.py), so its choices are drawn first, each in its
+# place; the sections fill their containers once the data is in.
+rules_area = st.container()
+split_area = st.empty()  # the sections with choices are taken away if there is nothing to show
+split_box = split_area.container()
+trend_area = st.container()
+drill_area = st.empty()
+drill_box = drill_area.container()
+
+with split_box:
+    st.subheader(t("cd_by_title", lang), help=metric_definition("compliance", lang))
+    by = choice(
+        st.segmented_control,
+        t("cd_by", lang),
+        ["channel", "agency", "agent"],
+        key="cd_by",
+        default="agency",
+        format_func=lambda v: t(f"cd_by_{v}", lang),
+        required=True,
+    )
+
+with drill_box:
+    st.subheader(t("cd_drill_title", lang), help=metric_definition("conduct_actions", lang))
+    dims = data.lookup("collection_dims")
+    channels = cc.ordered_channels(dims.loc[dims["dimension"] == "channel", "value"])
+    agencies = sorted(dims.loc[dims["dimension"] == "agency", "value"])
+    pick_rule, pick_channel, pick_agency = st.columns(3)
+    rule = choice(
+        pick_rule.selectbox,
+        t("cd_drill_rule", lang),
+        list(cc.DRILL_RULES),
+        key="cd_rule",
+        default=cc.DRILL_RULES[0],
+        format_func=lambda r: t(f"rule_{r}", lang),
+    )
+    channel = choice(
+        pick_channel.selectbox,
+        t("channel", lang),
+        ["", *channels],
+        key="cd_ch",
+        default="",
+        format_func=lambda c: t("cd_drill_any", lang) if c == "" else cc.channel_label(c, lang),
+    )
+    agency = choice(
+        pick_agency.selectbox,
+        t("col_agency", lang),
+        ["", *agencies, "(none)"],
+        key="cd_ag",
+        default="",
+        format_func=lambda a: t("cd_drill_any", lang) if a == "" else cc.label("agency_", a, lang),
+    )
+
+limit = 5000
+drill = {"rule": rule, "channel": channel, "agency": agency, "agent": "", "limit": limit}
+overall, split, monthly, by_channel, offending = data.metrics(
+    ("compliance", period),
+    ("compliance", {**period, "by": by}),
+    ("compliance", {**period, "by": "month"}),
+    ("complaints_trend", period),
+    ("conduct_actions", {**period, **drill}),
+)
 if overall.empty or int(overall["attempts"].max() or 0) == 0:
-    blocks.empty_state(view)
+    split_area.empty()
+    drill_area.empty()
+    with rules_area:
+        blocks.empty_state(view)
     st.stop()
 
 # --- each rule beside its setting ----------------------------------------------------------------
-st.subheader(t("cd_rules_title", lang), help=metric_definition("compliance", lang))
-for rule in cc.DRILL_RULES:
-    row = overall[overall["rule"] == COUNTED_AS[rule]].iloc[0]
-    with st.container(border=True):
-        text, count, rate = st.columns([4, 1, 1], vertical_alignment="center")
-        text.markdown(f"**{t('rule_' + rule, lang)}**  \n{t('rule_text_' + rule, lang)}")
-        text.caption(t("rule_setting_" + rule, lang).format(**setting_values[rule]))
-        count.metric(t("count_label", lang), fmt_count(row["count"], lang))
-        rate.metric(t("per_10k", lang), cc.kpi_text(row["per_10k_attempts"], "ratio", lang))
-tables.chart(None, overall, "compliance", view, "cd_overall")
+with rules_area:
+    st.subheader(t("cd_rules_title", lang), help=metric_definition("compliance", lang))
+    for rule_shown in cc.DRILL_RULES:
+        row = overall[overall["rule"] == COUNTED_AS[rule_shown]].iloc[0]
+        with st.container(border=True):
+            text, count, rate = st.columns([4, 1, 1], vertical_alignment="center")
+            text.markdown(
+                f"**{t('rule_' + rule_shown, lang)}**  \n{t('rule_text_' + rule_shown, lang)}"
+            )
+            text.caption(t("rule_setting_" + rule_shown, lang).format(**setting_values[rule_shown]))
+            count.metric(t("count_label", lang), fmt_count(row["count"], lang))
+            rate.metric(t("per_10k", lang), cc.kpi_text(row["per_10k_attempts"], "ratio", lang))
+    tables.chart(None, overall, "compliance", view, "cd_overall")
 
 # --- by channel, agency or agent ------------------------------------------------------------------
-st.subheader(t("cd_by_title", lang), help=metric_definition("compliance", lang))
-by = choice(
-    st.segmented_control,
-    t("cd_by", lang),
-    ["channel", "agency", "agent"],
-    key="cd_by",
-    default="agency",
-    format_func=lambda v: t(f"cd_by_{v}", lang),
-    required=True,
-)
-split = data.metric("compliance", **period, by=by)
-top = 20 if by == "agent" else None
-if top:
-    st.caption(t("cd_top_agents", lang).format(n=top))
-st.caption(t("cd_heatmap_hint", lang))
-tables.chart(cc.conduct_heatmap(split, by, lang, top), split, "compliance", view, "cd_split")
+with split_box:
+    top = 20 if by == "agent" else None
+    if top:
+        st.caption(t("cd_top_agents", lang).format(n=top))
+    st.caption(t("cd_heatmap_hint", lang))
+    tables.chart(cc.conduct_heatmap(split, by, lang, top), split, "compliance", view, "cd_split")
 
-# --- trend by month -------------------------------------------------------------------------------
-st.subheader(t("cd_trend_title", lang), help=metric_definition("compliance", lang))
-monthly = data.metric("compliance", **period, by="month")
-tables.chart(cc.conduct_trend_figure(monthly, lang), monthly, "compliance", view, "cd_trend")
+# --- trend by month, and complaints per channel ---------------------------------------------------
+with trend_area:
+    st.subheader(t("cd_trend_title", lang), help=metric_definition("compliance", lang))
+    tables.chart(cc.conduct_trend_figure(monthly, lang), monthly, "compliance", view, "cd_trend")
 
-st.subheader(t("cd_complaints_title", lang), help=metric_definition("complaints_trend", lang))
-by_channel = data.metric("complaints_trend", **period)
-min_attempts = 500
-st.caption(t("cd_complaints_hint", lang).format(n=min_attempts))
-tables.chart(
-    cc.trend_figure(by_channel, "complaints_per_10k", lang, min_attempts),
-    by_channel,
-    "complaints_trend",
-    view,
-    "cd_complaints",
-)
+    st.subheader(t("cd_complaints_title", lang), help=metric_definition("complaints_trend", lang))
+    min_attempts = 500
+    st.caption(t("cd_complaints_hint", lang).format(n=min_attempts))
+    tables.chart(
+        cc.trend_figure(by_channel, "complaints_per_10k", lang, min_attempts),
+        by_channel,
+        "complaints_trend",
+        view,
+        "cd_complaints",
+    )
 
 # --- drill-down to the offending actions --------------------------------------------------------
-st.subheader(t("cd_drill_title", lang), help=metric_definition("conduct_actions", lang))
-dims = data.lookup("collection_dims")
-channels = cc.ordered_channels(dims.loc[dims["dimension"] == "channel", "value"])
-agencies = sorted(dims.loc[dims["dimension"] == "agency", "value"])
-pick_rule, pick_channel, pick_agency = st.columns(3)
-rule = choice(
-    pick_rule.selectbox,
-    t("cd_drill_rule", lang),
-    list(cc.DRILL_RULES),
-    key="cd_rule",
-    default=cc.DRILL_RULES[0],
-    format_func=lambda r: t(f"rule_{r}", lang),
-)
-channel = choice(
-    pick_channel.selectbox,
-    t("channel", lang),
-    ["", *channels],
-    key="cd_ch",
-    default="",
-    format_func=lambda c: t("cd_drill_any", lang) if c == "" else cc.channel_label(c, lang),
-)
-agency = choice(
-    pick_agency.selectbox,
-    t("col_agency", lang),
-    ["", *agencies, "(none)"],
-    key="cd_ag",
-    default="",
-    format_func=lambda a: t("cd_drill_any", lang) if a == "" else cc.label("agency_", a, lang),
-)
-limit = 5000
-offending = data.metric(
-    "conduct_actions", **period, rule=rule, channel=channel, agency=agency, agent="", limit=limit
-)
-if offending.empty:
-    st.info(t("cd_no_breach", lang), icon=":material/verified_user:")
-else:
-    total = int(offending["rows_total"].iloc[0])
-    st.caption(t("cd_drill_shown", lang).format(total=f"{total:,}", shown=f"{len(offending):,}"))
-    drill_view = replace(
-        view,
-        filters=(
-            *view.filters,
-            f"rule={rule}",
-            *([f"channel={channel}"] if channel else []),
-            *([f"agency={agency}"] if agency else []),
-        ),
-    )
-    tables.table(offending, "conduct_actions", drill_view, key="cd_drill", height=420)
+with drill_box:
+    if offending.empty:
+        st.info(t("cd_no_breach", lang), icon=":material/verified_user:")
+    else:
+        total = int(offending["rows_total"].iloc[0])
+        st.caption(
+            t("cd_drill_shown", lang).format(total=f"{total:,}", shown=f"{len(offending):,}")
+        )
+        drill_view = replace(
+            view,
+            filters=(
+                *view.filters,
+                f"rule={rule}",
+                *([f"channel={channel}"] if channel else []),
+                *([f"agency={agency}"] if agency else []),
+            ),
+        )
+        tables.table(offending, "conduct_actions", drill_view, key="cd_drill", height=420)

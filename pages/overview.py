@@ -26,28 +26,19 @@ view = current_view()
 lang = view.lang
 page_header("page_overview", view, ("portfolio_kpis",))
 
-kpis = data.metric(
-    "portfolio_kpis",
-    as_of=view.as_of,
-    filters=list(view.filters),
-    period_start=view.period_start,
+segmented = {"as_of": view.as_of, "filters": list(view.filters)}
+# both queries at once (ui/data.py); the movers fall back to one month below if a year is empty
+kpis, movers = data.metrics(
+    ("portfolio_kpis", {**segmented, "period_start": view.period_start}),
+    ("segment_movers", {**segmented, "basis": view.basis, "compare": "12m"}),
 )
 if kpis.empty:
     empty_state(view)
     st.stop()
 
-movers = data.metric(
-    "segment_movers", as_of=view.as_of, filters=list(view.filters), basis=view.basis, compare="12m"
-)
 movers_title = t("movers_title", lang)
 if not mover_cards(movers, lang):
-    movers = data.metric(
-        "segment_movers",
-        as_of=view.as_of,
-        filters=list(view.filters),
-        basis=view.basis,
-        compare="1m",
-    )
+    movers = data.metric("segment_movers", **segmented, basis=view.basis, compare="1m")
     movers_title = t("movers_title_1m", lang)
 
 rates_fig = overview_rates_figure(kpis, lang, view.basis)

@@ -26,9 +26,16 @@ window = int(settings["attribution_window_days"].iloc[0]) if not settings.empty 
 # entry months before the sidebar's period are left out (filtering, not arithmetic)
 first_month = view.period_start.strftime("%Y-%m") if view.period_start else ""
 
+# the page's queries depend on no choice made on it: they run at once (ui/data.py)
+curve, share, after, rates = data.metrics(
+    ("recovery_curve", segmented),
+    ("recovery_share_trend", segmented),
+    ("recoveries_after_write_off", period),
+    ("write_off_recovery", period),
+)
+
 # --- recovery curves --------------------------------------------------------------------------
 st.subheader(t("rc_curve_title", lang), help=metric_definition("recovery_curve", lang))
-curve = data.metric("recovery_curve", **segmented)
 curve = cc.mature_days(
     curve[curve["entry_month"] >= first_month],
     data.lookup("entry_month_maturity", as_of=view.as_of, max_day=90),
@@ -49,7 +56,6 @@ tables.chart(cc.curves_figure(curve, lang, shown), curve, "recovery_curve", view
 
 # --- D7 / D30 / D90 by entry month --------------------------------------------------------------
 st.subheader(t("rc_share_title", lang), help=metric_definition("recovery_share_trend", lang))
-share = data.metric("recovery_share_trend", **segmented)
 share = share[share["entry_month"] >= first_month]
 st.caption(t("rc_share_hint", lang))
 tables.chart(cc.share_trend_figure(share, lang), share, "recovery_share_trend", view, "rc_share")
@@ -57,7 +63,6 @@ tables.chart(cc.share_trend_figure(share, lang), share, "recovery_share_trend", 
 # --- after write-off --------------------------------------------------------------------------
 st.subheader(t("rc_wo_title", lang), help=metric_definition("recoveries_after_write_off", lang))
 st.caption(t("ch_window_note", lang).format(w=window))
-after = data.metric("recoveries_after_write_off", **period)
 tables.chart(
     cc.wo_recoveries_figure(after, lang),
     after,
@@ -67,5 +72,4 @@ tables.chart(
 )
 st.subheader(t("rc_wo_rate_title", lang), help=metric_definition("write_off_recovery", lang))
 st.caption(t("rc_wo_rate_hint", lang))
-rates = data.metric("write_off_recovery", **period)
 tables.chart(cc.wo_rate_figure(rates, lang), rates, "write_off_recovery", view, "rc_wo_rate")

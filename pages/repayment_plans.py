@@ -21,7 +21,12 @@ period = {
     "period_start": view.period_start,
     "period_end": view.as_of,
 }
-plans = data.metric("repayment_plans", **period, kept_months=KEPT_MONTHS, cure_days=CURE_DAYS)
+plan_terms = {"kept_months": KEPT_MONTHS, "cure_days": CURE_DAYS}
+plans, quarterly, complaints = data.metrics(
+    ("repayment_plans", {**period, **plan_terms}),
+    ("repayment_plans", {**period, **plan_terms, "by": "quarter"}),
+    ("plan_complaints", period),
+)
 st.caption(t("rp_definitions", lang).format(k=KEPT_MONTHS, d=CURE_DAYS))
 if plans.empty:
     blocks.empty_state(view)
@@ -68,9 +73,6 @@ tables.chart(cc.plan_outcome_figure(plans, lang), plans, "repayment_plans", view
 
 # --- by month offered -------------------------------------------------------------------------
 st.subheader(t("rp_trend_title", lang), help=metric_definition("repayment_plans", lang))
-quarterly = data.metric(
-    "repayment_plans", **period, by="quarter", kept_months=KEPT_MONTHS, cure_days=CURE_DAYS
-)
 tables.chart(
     cc.plan_trend_figure(quarterly, lang, "quarter"),
     quarterly,
@@ -82,7 +84,6 @@ tables.chart(
 # --- complaints on plan and non-plan accounts ---------------------------------------------------
 st.subheader(t("rp_complaints_title", lang), help=metric_definition("plan_complaints", lang))
 st.caption(t("rp_complaints_hint", lang))
-complaints = data.metric("plan_complaints", **period)
 tables.chart(
     cc.plan_complaints_figure(complaints, lang),
     complaints,

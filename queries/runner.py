@@ -19,6 +19,12 @@ class QueryError(ValueError):
     """A metric asked for with parameters it cannot take (message is for the user)."""
 
 
+# How many of a page's independent metric calls run at once, each on its own cursor (ui/data.py
+# metrics()): on two cores a third overlaps the Python work around each query
+# (bench/RESULTS.md, eleventh session).
+CONCURRENT_QUERIES = 3
+
+
 def as_of_of(con: duckdb.DuckDBPyConnection) -> date:
     """The as-of date the database was derived for."""
     row = con.cursor().execute("SELECT as_of FROM derive_settings").fetchone()

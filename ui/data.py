@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import streamlit as st
 
 import queries
 from ledger.db import DEFAULT_DB, connect
+from queries.runner import CONCURRENT_QUERIES
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data" / "small"
 
@@ -74,10 +77,33 @@ def _lookup(
     return queries.lookup(_connection(path, stamp), name, **{k: _listed(v) for k, v in params})
 
 
+def _items(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Parameters as a hashable, ordered cache key."""
+    return tuple(sorted((k, _hashable(v)) for k, v in params.items()))
+
+
 def metric(name: str, **params: Any) -> pd.DataFrame:
     """A metric's table (see queries/registry.py), cached per database file and parameters."""
-    items = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
-    return _metric(str(db_path()), db_stamp(), name, items).copy()
+    return _metric(str(db_path()), db_stamp(), name, _items(params)).copy()
+
+
+def metrics(*calls: tuple[str, Mapping[str, Any]]) -> list[pd.DataFrame]:
+    """Several metrics' tables, in the order asked: each is cached as metric() caches it, and the
+    ones not in the cache run at the same time, each on its own cursor.
+
+    Why: on the whole-book tables most of a query's time is DuckDB binding and planning it,
+    which is single-threaded, so a page's independent queries run one after another leave a
+    core idle. Run together on two cores they take about the time of the longest ones
+    (bench/RESULTS.md). The cache needs no Streamlit context, so the worker threads get none;
+    an error in any call is raised here, as metric() would raise it."""
+    if len(calls) < 2:
+        return [metric(name, **params) for name, params in calls]
+    path, stamp = str(db_path()), db_stamp()
+    with ThreadPoolExecutor(
+        max_workers=min(len(calls), CONCURRENT_QUERIES), thread_name_prefix="ledger-query"
+    ) as pool:
+        running = [pool.submit(_metric, path, stamp, n, _items(p)) for n, p in calls]
+        return [future.result().copy() for future in running]
 
 
 def _listed(value: Any) -> Any:
@@ -88,8 +114,7 @@ def _listed(value: Any) -> Any:
 def lookup(name: str, **params: Any) -> pd.DataFrame:
     """A helper query of queries/lookups/ (options, import facts), cached like metrics; params
     are bound to the file's $parameters (it must use exactly those)."""
-    items = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
-    return _lookup(str(db_path()), db_stamp(), name, items).copy()
+    return _lookup(str(db_path()), db_stamp(), name, _items(params)).copy()
 
 
 def database_ready() -> bool:
