@@ -25,12 +25,22 @@ class QueryError(ValueError):
 CONCURRENT_QUERIES = 3
 
 
-def as_of_of(con: duckdb.DuckDBPyConnection) -> date:
-    """The as-of date the database was derived for."""
-    row = con.cursor().execute("SELECT as_of FROM derive_settings").fetchone()
+def derived_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The derivation's settings a metric call reads (as-of date, default attribution window,
+    vintage thresholds, windows with whole-book recovery sums), in one query per call."""
+    cursor = con.cursor().execute(
+        "SELECT as_of, attribution_window_days, vintage_thresholds, recovery_windows"
+        " FROM derive_settings"
+    )
+    row = cursor.fetchone()
     if row is None:
         raise QueryError("the database has not been derived yet: import a ledger first")
-    return row[0]
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def as_of_of(con: duckdb.DuckDBPyConnection) -> date:
+    """The as-of date the database was derived for."""
+    return derived_settings(con)["as_of"]
 
 
 def _coerce(param: Param, value: Any) -> Any:
@@ -80,9 +90,13 @@ def _filters(value: Any) -> list[str]:
 
 
 def resolve_params(
-    con: duckdb.DuckDBPyConnection, metric: Metric, given: Mapping[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    metric: Metric,
+    given: Mapping[str, Any],
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Defaults filled in, values coerced and checked; raises QueryError for the user."""
+    """Defaults filled in, values coerced and checked; raises QueryError for the user.
+    `settings`: derived_settings(con), if the caller has read it already."""
     known = {p.name for p in metric.params}
     unknown = set(given) - known
     if unknown:
@@ -90,7 +104,8 @@ def resolve_params(
             f"{metric.name} takes no parameter {', '.join(sorted(unknown))}; "
             f"it takes: {', '.join(sorted(known)) or 'none'}"
         )
-    derived_as_of = as_of_of(con)
+    settings = settings if settings is not None else derived_settings(con)
+    derived_as_of = settings["as_of"]
     values: dict[str, Any] = {}
     for p in metric.params:
         raw = given.get(p.name, p.default)
@@ -109,13 +124,12 @@ def resolve_params(
                 "those days are not observed yet"
             )
     if "window_days" in values and values["window_days"] is None:
-        row = con.cursor().execute("SELECT attribution_window_days FROM derive_settings").fetchone()
-        values["window_days"] = row[0]
+        values["window_days"] = settings["attribution_window_days"]
     if metric.name == "vintage":
-        row = con.cursor().execute("SELECT vintage_thresholds FROM derive_settings").fetchone()
-        if values["threshold"] not in row[0]:
+        allowed = settings["vintage_thresholds"]
+        if values["threshold"] not in allowed:
             raise QueryError(
-                f"vintage threshold must be one of {row[0]} (settings: vintage_thresholds)"
+                f"vintage threshold must be one of {allowed} (settings: vintage_thresholds)"
             )
     return values
 
@@ -139,24 +153,23 @@ def whole_book_call(values: Mapping[str, Any]) -> bool:
 
 
 def metric_cursor(
-    con: duckdb.DuckDBPyConnection, values: Mapping[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    values: Mapping[str, Any],
+    settings: Mapping[str, Any] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A cursor for one metric call. For a whole-book, whole-months call (with an attribution
     window the derivation summed recoveries for, if it has one) the schema whole_book comes
     first on its search path: its macros read the whole-book monthly tables and hold only the
     branch such a call takes, which spares DuckDB binding the per-action branch it would drop
-    (ledger/sql/derive/85_whole_book_macros.sql)."""
+    (ledger/sql/derive/85_whole_book_macros.sql). `settings`: derived_settings(con), if read."""
     cursor = con.cursor()
     if whole_book_call(values) and (
-        "window_days" not in values or values["window_days"] in _recovery_windows(cursor)
+        "window_days" not in values
+        or values["window_days"]
+        in (settings if settings is not None else derived_settings(con))["recovery_windows"]
     ):
         cursor.execute("SET search_path = 'whole_book,main'")
     return cursor
-
-
-def _recovery_windows(cursor: duckdb.DuckDBPyConnection) -> list[int]:
-    row = cursor.execute("SELECT recovery_windows FROM derive_settings").fetchone()
-    return list(row[0]) if row else []
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
@@ -165,8 +178,9 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFram
         metric = METRICS[name]
     except KeyError:
         raise QueryError(f"unknown metric {name!r}; known: {', '.join(METRICS)}") from None
-    values = resolve_params(con, metric, params)
-    frame = execute_file(metric_cursor(con, values), metric.sql_path, values).df()
+    settings = derived_settings(con)
+    values = resolve_params(con, metric, params, settings)
+    frame = execute_file(metric_cursor(con, values, settings), metric.sql_path, values).df()
     return _shape(metric, frame, values.get("by", ""))
 
 
