@@ -968,3 +968,73 @@ class Reference:
             ),
             "complaints": sum(1 for a in actions if a.get("complaint")),
         }
+
+    # ---- repayment plans (queries/repayment_plans.sql's header is the definition) -------------
+    def repayment_plans(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        by: str = "",
+        kept_months: int = 3,
+        cure_days: int = 180,
+    ) -> dict[tuple[str, str], tuple[int, ...]]:
+        """Per (group, plan status): (loans, kept_due, kept, cure_due, cured, redefault_due,
+        redefaulted). A loan is offered a plan on its first repayment_plan action (offer day, in
+        the period); it is agreed from its first plan_agreed one, and followed from its start day
+        s (the agreement day, else the offer day). Cured: at M0 or closed at the end of a day
+        from s to s + cure_days (a write-off first: not cured); due once s + cure_days is
+        observed. Kept (agreed): a payment in each 30-day window (s + 30(w-1), s + 30w] for w up
+        to kept_months, or cured by s + 30·kept_months; due once that day is observed.
+        Re-defaulted (of the cured): DPD 30 or more on a day within 90 days after the cure day,
+        before the loan closes; due once the cure day + 90 is observed."""
+        offers: dict[str, list[date | None]] = {}
+        for a in self.actions:
+            if a["channel"] != "repayment_plan":
+                continue
+            day = as_datetime(a["action_at"]).date()
+            first = offers.setdefault(str(a["loan_id"]), [day, None])
+            first[0] = min(first[0], day)
+            if a.get("outcome") == "plan_agreed":
+                first[1] = day if first[1] is None else min(first[1], day)
+        out: dict[tuple[str, str], list[int]] = {}
+        for lid, (offered, agreed) in sorted(offers.items()):
+            if (start and offered < start) or (end and offered > end):
+                continue
+            loan = self.loans[lid]
+            status = "not_agreed" if agreed is None else "agreed"
+            s = agreed or offered
+            if by == "month":
+                group = month_key(offered)
+            elif by == "quarter":
+                group = f"{offered.year}-Q{(offered.month - 1) // 3 + 1}"
+            else:
+                group = ""
+            cure_day = next(
+                (
+                    d
+                    for d in days_between(s, min(s + timedelta(days=cure_days), self.as_of))
+                    if loan.state(d) in ("M0", "closed")
+                ),
+                None,
+            )
+            cure_due = s + timedelta(days=cure_days) <= self.as_of
+            kept_end = s + timedelta(days=30 * kept_months)
+            kept_due = status == "agreed" and kept_end <= self.as_of
+            windows = {
+                -(-(day - s).days // 30) for day in loan.payments_per_day if s < day <= kept_end
+            }
+            kept = kept_due and (
+                len(windows) >= kept_months or (cure_day is not None and cure_day <= kept_end)
+            )
+            cured = cure_due and cure_day is not None
+            redefault_due = cured and cure_day + timedelta(days=90) <= self.as_of
+            redefaulted = redefault_due and any(
+                loan.raw_dpd(d) >= 30 and (loan.close_day is None or d < loan.close_day)
+                for d in days_between(cure_day + ONE_DAY, cure_day + timedelta(days=90))
+            )
+            counts = out.setdefault((group, status), [0] * 7)
+            for i, flag in enumerate(
+                (True, kept_due, kept, cure_due, cured, redefault_due, redefaulted)
+            ):
+                counts[i] += int(flag)
+        return {k: tuple(v) for k, v in sorted(out.items())}

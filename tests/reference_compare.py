@@ -594,6 +594,54 @@ def compare_compliance(
     return diffs
 
 
+def compare_repayment_plans(
+    con: Any,
+    ref: Reference,
+    period: tuple[date | None, date | None] = (None, None),
+    by: str = "",
+    kept_months: int = 3,
+    cure_days: int = 180,
+) -> Diffs:
+    """repayment_plans' counts per group and plan status, and its offers, against the
+    reference's plans."""
+    diffs = Diffs()
+    start, end = period
+    rows = run(
+        con,
+        "repayment_plans",
+        as_of=ref.as_of,
+        period_start=start,
+        period_end=end,
+        by=by,
+        kept_months=kept_months,
+        cure_days=cure_days,
+    )
+    counted = (
+        "loans",
+        "kept_due",
+        "kept",
+        "cure_due",
+        "cured",
+        "redefault_due",
+        "redefaulted",
+    )
+    sql = {(r[by] if by else "", r["plan_status"]): tuple(r[c] for c in counted) for r in rows}
+    want = ref.repayment_plans(start, end, by, kept_months, cure_days)
+    what = f"repayment_plans[by {by or '-'}, kept {kept_months}, cure {cure_days}]"
+    diffs.keys(what, sql, want)
+    for key in set(sql) & set(want):
+        if sql[key] != want[key]:
+            diffs.add(what, key, sql[key], want[key])
+    offers: dict[str, int] = {}
+    for (group, _), counts in want.items():
+        offers[group] = offers.get(group, 0) + counts[0]
+    for r in rows:
+        group = r[by] if by else ""
+        if r["offers"] != offers.get(group):
+            diffs.add(what + " offers", group, r["offers"], offers.get(group))
+    return diffs
+
+
 def compare_write_offs(con: Any, ref: Reference) -> Diffs:
     diffs = Diffs()
     rows = run(con, "write_offs", as_of=ref.as_of)

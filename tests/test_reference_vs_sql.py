@@ -37,6 +37,7 @@ from tests.reference_compare import (
     compare_channel_performance,
     compare_channel_trend,
     compare_compliance,
+    compare_repayment_plans,
     compare_vintage,
     compare_write_off_recoveries,
     query_params,
@@ -224,6 +225,123 @@ def test_channel_groupings_for_a_period(case, bucket):
     diffs += compare_channel_cure(con, ref, period=period, bucket=bucket, by="month")
     diffs += compare_channel_trend(con, ref, period=period, bucket=bucket)
     assert not diffs, report(diffs)
+
+
+@st.composite
+def with_plans(draw):
+    """A ledger and period whose actions are mostly repayment-plan ones (offers, agreements and
+    others), so that plans are agreed, kept, cured and re-default, or not, on most examples."""
+    ledger, as_of, period = draw(with_period())
+    for action in ledger["collection_actions"]:
+        if draw(st.integers(0, 3)) > 0:
+            action["channel"] = "repayment_plan"
+            action["outcome"] = draw(st.sampled_from(["plan_agreed", "contacted", None]))
+            action["ptp_amount"] = action["ptp_date"] = None
+    # sometimes asked for at an earlier as-of date (an agreement after it is not one yet)
+    earlier = as_of - timedelta(days=draw(st.sampled_from([0, 0, 20, 75, 200])))
+    return ledger, as_of, earlier, period
+
+
+# repayment_plans: offers and agreements, kept windows, cures and re-defaults, by offer month or
+# quarter, for periods starting anywhere and windows other than the page's.
+@deterministic(max(20, EXAMPLES // 4))
+@given(
+    case=with_plans(),
+    by=st.sampled_from(["", "month", "quarter"]),
+    terms=st.sampled_from([(3, 180), (1, 30), (2, 7), (3, 60), (6, 365)]),
+)
+def test_repayment_plans_for_a_period(case, by, terms):
+    ledger, derived_as_of, as_of, period = case
+    con = build(ledger, derived_as_of)
+    ref = reference_for(ledger, as_of)
+    kept_months, cure_days = terms
+    diffs = compare_repayment_plans(
+        con, ref, period=period, by=by, kept_months=kept_months, cure_days=cure_days
+    )
+    assert not diffs, report(diffs)
+
+
+def plan_ledger(actions: list[tuple[date, str]], payments: list[tuple[date, str]]) -> dict:
+    """One loan of four monthly installments of 100.00 (due the 1st of Feb..May 2024) with
+    repayment-plan actions (day, outcome) and payments (day, amount)."""
+    return one_loan_ledger(
+        loans=[
+            {
+                "loan_id": "L1",
+                "borrower_id": "B1",
+                "disbursed_date": date(2024, 1, 1),
+                "principal": Decimal("400.00"),
+            }
+        ],
+        installments=[
+            {
+                "loan_id": "L1",
+                "installment_no": n,
+                "due_date": date(2024, n + 1, 1),
+                "principal_due": Decimal("100.00"),
+                "interest_due": Decimal("0.00"),
+                "fee_due": Decimal("0.00"),
+            }
+            for n in range(1, 5)
+        ],
+        repayments=[
+            {"payment_id": f"P{k}", "loan_id": "L1", "paid_date": d, "amount": Decimal(a)}
+            for k, (d, a) in enumerate(payments, start=1)
+        ],
+        collection_actions=[
+            {
+                "action_id": f"A{k}",
+                "loan_id": "L1",
+                "action_at": datetime.combine(d, datetime.min.time()).replace(hour=10),
+                "channel": "repayment_plan",
+                "outcome": outcome,
+            }
+            for k, (d, outcome) in enumerate(actions, start=1)
+        ],
+    )
+
+
+def plan_counts(ledger: dict, as_of: date, derived_as_of: date | None = None, **terms) -> dict:
+    """repayment_plans' counts as of `as_of` on a database derived as of `derived_as_of` (the
+    same by default), checked against the reference first."""
+    con = build(ledger, derived_as_of or as_of)
+    ref = reference_for(ledger, as_of)
+    diffs = compare_repayment_plans(con, ref, **terms)
+    assert not diffs, report(diffs)
+    return ref.repayment_plans(**terms)
+
+
+def test_repayment_plan_cure_and_redefault_edges():
+    """Cases the random ledgers rarely make. Counts: loans, kept_due, kept, cure_due, cured,
+    redefault_due, redefaulted."""
+    # Offered while at DPD 0 (nothing due yet): cured on the offer day itself; February's
+    # installment then goes unpaid, DPD 30 on 03-02, within 90 days: re-defaulted.
+    at_dpd0 = plan_ledger([(date(2024, 1, 20), "contacted")], [])
+    assert plan_counts(at_dpd0, date(2024, 12, 31)) == {("", "not_agreed"): (1, 0, 0, 1, 1, 1, 1)}
+    # Agreed on 02-20 at DPD 19; February and March paid on the cure day c, April on time, May
+    # (due 05-01) unpaid: DPD 30 on 05-31, which is c + 90 for c = 03-02 (re-defaulted, the
+    # last day counts) and c + 91 for c = 03-01 (not re-defaulted).
+    for cure_day, redefaulted in [(date(2024, 3, 1), 0), (date(2024, 3, 2), 1)]:
+        ledger = plan_ledger(
+            [(date(2024, 2, 10), "contacted"), (date(2024, 2, 20), "plan_agreed")],
+            [(cure_day, "200.00"), (date(2024, 4, 1), "100.00")],
+        )
+        got = plan_counts(ledger, date(2024, 12, 31), kept_months=1, cure_days=30)
+        assert got == {("", "agreed"): (1, 1, 1, 1, 1, 1, redefaulted)}, cure_day
+        # asked for as of 02-15, before the agreement: an offer not agreed, followed from 02-10,
+        # nothing due yet
+        early = plan_counts(ledger, date(2024, 2, 15), date(2024, 12, 31), kept_months=1)
+        assert early == {("", "not_agreed"): (1, 0, 0, 0, 0, 0, 0)}
+    # Closed (paid off on 01-15) before the offer on 03-10: closed at the end of the offer day,
+    # so cured on it, and a closed loan cannot re-default.
+    closed = plan_ledger([(date(2024, 3, 10), "contacted")], [(date(2024, 1, 15), "400.00")])
+    assert plan_counts(closed, date(2024, 12, 31)) == {("", "not_agreed"): (1, 0, 0, 1, 1, 1, 0)}
+    # Offered on 07-01 at DPD 151, written off on 07-31 (DPD 181), everything paid on 08-15:
+    # a payment after the write-off is no cure.
+    written_off = plan_ledger([(date(2024, 7, 1), "contacted")], [(date(2024, 8, 15), "400.00")])
+    assert plan_counts(written_off, date(2024, 12, 31)) == {
+        ("", "not_agreed"): (1, 0, 0, 1, 0, 0, 0)
+    }
 
 
 def test_accounts_of_a_loan_worked_in_two_buckets():

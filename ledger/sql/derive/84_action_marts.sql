@@ -433,28 +433,120 @@ FROM action_status
 WHERE channel = 'repayment_plan'
 ORDER BY lkey, action_date;
 
--- plan_loans, plan_installments, plan_pay_days: the closing and write-off days, the installments
--- (with their paid-off dates) and the payment days of the loans offered a plan, for
--- repayment_plans' cures, kept windows and re-defaults: looking ~15k loans up in the ~12M
--- installments cost ~0.1 s a query at a million loans. Grain: as loan_status, installment_status
--- and pay_day.
-CREATE OR REPLACE TABLE plan_loans AS
-SELECT lkey, close_day, wo_date
-FROM loan_status
-WHERE lkey IN (SELECT lkey FROM plan_actions)
-ORDER BY lkey;
-
-CREATE OR REPLACE TABLE plan_installments AS
-SELECT lkey, due_date, paid_off_date, next_due_date
-FROM installment_status
-WHERE lkey IN (SELECT lkey FROM plan_actions)
-ORDER BY lkey, due_date;
-
-CREATE OR REPLACE TABLE plan_pay_days AS
-SELECT lkey, paid_date
-FROM pay_day
-WHERE lkey IN (SELECT lkey FROM plan_actions)
-ORDER BY lkey, paid_date;
+-- plan_outcomes: what repayment_plans needs of each loan offered a plan, for any as-of date,
+-- period, filter and terms: its first repayment_plan action (offered_date) and first plan_agreed
+-- one (agreed_date; NULL if none), and, followed from each possible start day (the offer day,
+-- o_*, and the agreement day, a_*):
+-- - *_cure_day: the first day from the start on at whose end the loan is at DPD 0 or closed
+--   (not written off), before any write-off: the start day itself when the loan is at DPD 0 or
+--   closed at its end, else the first later day an installment is paid off with none due before
+--   that day left unpaid (next_due_date on or after it), or the closing day; NULL if none;
+-- - *_redefaulted: whether, after that cure day, an installment falling due on or after it is
+--   still unpaid 30 days after its due date, that day within 90 days of the cure and before
+--   any closing (DPD 30 again within 90 days);
+-- - a_first_unpaid_window: the first 30-day window (s + 30(w-1), s + 30w] after the agreement
+--   day s without a payment (w = 1, 2, ...): a plan is kept for k months when it is over k.
+-- The as-of date of a query decides which start applies (agreed on or before it or not) and
+-- what is due; the days are read from tables derived as of the data's as-of date, as before.
+-- Grain: one row per loan with a repayment_plan action (~10k at a million loans), where the
+-- query looked the loans' installments and payment days up each time (~30 operators).
+CREATE OR REPLACE TABLE plan_outcomes AS
+WITH plans AS (
+    SELECT lkey, any_value(seg_id) AS seg_id,
+           min(action_date) AS offered_date,
+           min(action_date) FILTER (WHERE outcome = 'plan_agreed') AS agreed_date
+    FROM plan_actions
+    GROUP BY lkey
+),
+starts AS (
+    SELECT lkey, 'o' AS kind, offered_date AS start_day FROM plans
+    UNION ALL
+    SELECT lkey, 'a', agreed_date FROM plans WHERE agreed_date IS NOT NULL
+),
+insts AS (
+    SELECT lkey, due_date, paid_off_date, next_due_date
+    FROM installment_status
+    WHERE lkey IN (SELECT lkey FROM plans)
+),
+ended AS (
+    SELECT lkey, close_day, wo_date
+    FROM loan_status
+    WHERE lkey IN (SELECT lkey FROM plans)
+),
+at_start AS (
+    -- at DPD 0 at the end of the start day: no installment due before it unpaid at its end
+    SELECT st.lkey, st.kind, st.start_day,
+           NOT EXISTS (
+               SELECT 1 FROM insts i
+               WHERE i.lkey = st.lkey AND i.due_date < st.start_day
+                 AND (i.paid_off_date IS NULL OR i.paid_off_date > st.start_day)
+           ) AS dpd0_at_start
+    FROM starts st
+),
+later_cures AS (
+    SELECT st.lkey, st.kind, min(i.paid_off_date) AS cure_day
+    FROM starts st
+    JOIN insts i ON i.lkey = st.lkey
+    WHERE i.paid_off_date >= st.start_day
+      AND (i.next_due_date IS NULL OR i.next_due_date >= i.paid_off_date)
+    GROUP BY ALL
+),
+cures AS (
+    SELECT a.lkey, a.kind, a.start_day, e.close_day,
+           CASE
+               WHEN e.wo_date <= a.start_day THEN NULL
+               WHEN e.close_day <= a.start_day OR a.dpd0_at_start THEN a.start_day
+               ELSE least(c.cure_day, e.close_day)
+           END AS first_ok,
+           e.wo_date
+    FROM at_start a
+    JOIN ended e USING (lkey)
+    LEFT JOIN later_cures c USING (lkey, kind)
+),
+cured AS (
+    SELECT lkey, kind, start_day, close_day,
+           CASE WHEN wo_date IS NULL OR first_ok < wo_date THEN first_ok END AS cure_day
+    FROM cures
+),
+redefaults AS (
+    SELECT DISTINCT c.lkey, c.kind
+    FROM cured c
+    JOIN insts i ON i.lkey = c.lkey
+    WHERE i.due_date >= c.cure_day
+      AND i.due_date + 30 <= c.cure_day + 90
+      AND (i.paid_off_date IS NULL OR i.paid_off_date > i.due_date + 30)
+      AND (c.close_day IS NULL OR c.close_day > i.due_date + 30)
+),
+paid_windows AS (
+    -- the distinct 30-day windows after the agreement day with a payment, numbered from 1
+    SELECT DISTINCT st.lkey,
+           CAST(ceil((pd.paid_date - st.start_day) / 30.0) AS INTEGER) AS w
+    FROM starts st
+    JOIN pay_day pd ON pd.lkey = st.lkey AND pd.paid_date > st.start_day
+    WHERE st.kind = 'a'
+),
+first_gaps AS (
+    -- windows 1..m all paid exactly when the m smallest window numbers are 1..m
+    SELECT lkey, 1 + count(*) FILTER (WHERE w = rn) AS first_unpaid_window
+    FROM (SELECT lkey, w, row_number() OVER (PARTITION BY lkey ORDER BY w) AS rn
+          FROM paid_windows)
+    GROUP BY lkey
+),
+followed AS (
+    SELECT c.lkey, c.kind, c.cure_day, r.lkey IS NOT NULL AS redefaulted
+    FROM cured c
+    LEFT JOIN redefaults r USING (lkey, kind)
+)
+SELECT p.lkey, p.seg_id, p.offered_date, p.agreed_date,
+       o.cure_day AS o_cure_day, o.redefaulted AS o_redefaulted,
+       a.cure_day AS a_cure_day, a.redefaulted AS a_redefaulted,
+       CASE WHEN p.agreed_date IS NOT NULL THEN coalesce(g.first_unpaid_window, 1) END
+           AS a_first_unpaid_window
+FROM plans p
+JOIN followed o ON o.lkey = p.lkey AND o.kind = 'o'
+LEFT JOIN followed a ON a.lkey = p.lkey AND a.kind = 'a'
+LEFT JOIN first_gaps g ON g.lkey = p.lkey
+ORDER BY p.lkey;
 
 -- plan_conduct_months: plan_complaints' accounts for the whole book, counted: a loan once per
 -- month with an action while in M3..M6, with the last earlier such month (prev_month, as in
