@@ -85,6 +85,9 @@ def test_every_page_is_timed(quick: dict) -> None:
         assert not page["errors"], (url, page["errors"])
         assert page["cold_ms"] > 0 and page["warm_ms"] >= 0
         assert len(page["per_call"]) == page["calls"]
+    # the pages that ask for their queries together are timed running them together
+    for url in ("overview", "channels", "recovery", "agencies", "conduct", "repayment_plans"):
+        assert quick["pages"][url]["batches"] == 1, url
 
 
 def test_pandas_agrees_with_the_database(quick: dict) -> None:
