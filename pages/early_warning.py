@@ -62,6 +62,19 @@ n = c.selectbox(
     bind="query-params",
 )
 
+# the queries below depend only on the controls above: they run at once (ui/data.py)
+segmented = {"as_of": view.as_of, "filters": filters}
+batch = [
+    ("fpd_by_cohort", {**segmented, "thresholds": list(FPD_DAYS)}),
+    ("fpd_by_cohort", {**segmented, "thresholds": [n], "by": by}),
+]
+if cure_days:
+    batch.append(("cure_by_due_month", {**segmented, "cure_days": sorted(cure_days)}))
+frames = data.metrics(*batch)
+fpd = since(frames[0], "cohort", view.period_start)
+by_segment = since(frames[1], "cohort", view.period_start)
+cure = since(frames[2], "due_month", view.period_start) if cure_days else None
+
 left, right = st.columns(2)
 with left:
     entry_rows = select(entry, basis=ENTRY_BASIS[view.basis])
@@ -76,25 +89,8 @@ with right:
     if not cure_days:
         st.info(t("pick_threshold", lang), icon=":material/tune:")
     else:
-        cure = since(
-            data.metric(
-                "cure_by_due_month", as_of=view.as_of, filters=filters, cure_days=sorted(cure_days)
-            ),
-            "due_month",
-            view.period_start,
-        )
         chart_block(cure_figure(cure, lang), cure, "cure_by_due_month", view, key="ew_cure_chart")
 
-fpd = since(
-    data.metric("fpd_by_cohort", as_of=view.as_of, filters=filters, thresholds=list(FPD_DAYS)),
-    "cohort",
-    view.period_start,
-)
-by_segment = since(
-    data.metric("fpd_by_cohort", as_of=view.as_of, filters=filters, thresholds=[n], by=by),
-    "cohort",
-    view.period_start,
-)
 left, right = st.columns(2)
 with left:
     chart_block(fpd_figure(fpd, lang), fpd, "fpd_by_cohort", view, key="ew_fpd")

@@ -60,15 +60,17 @@ else:
     )
     right.caption(window_text)
 
-st.subheader(t("roll_matrix_title", lang), help=metric_definition("roll_matrix_average", lang))
-matrix = data.metric(
-    "roll_matrix_average",
-    as_of=view.as_of,
-    filters=list(view.filters),
-    basis=view.basis,
-    first_month_end=first,
-    last_month_end=last,
+# the matrix and the two flow series depend on no control below: they run at once (ui/data.py)
+segmented = {"as_of": view.as_of, "filters": list(view.filters)}
+matrix, flows, net = data.metrics(
+    (
+        "roll_matrix_average",
+        {**segmented, "basis": view.basis, "first_month_end": first, "last_month_end": last},
+    ),
+    ("flow_rate", segmented),
+    ("net_flow_to_loss", segmented),
 )
+st.subheader(t("roll_matrix_title", lang), help=metric_definition("roll_matrix_average", lang))
 fig = roll.matrix_heatmap(matrix, lang)
 if fig is None:
     blocks.empty_state(view)
@@ -78,11 +80,7 @@ else:
 
 # --- flow rates and net flow to loss over the period ---------------------------------------------
 st.subheader(metric_name("flow_rate", lang), help=metric_definition("flow_rate", lang))
-flows = roll.in_period(
-    data.metric("flow_rate", as_of=view.as_of, filters=list(view.filters)),
-    "to_month_end",
-    view.period_start,
-)
+flows = roll.in_period(flows, "to_month_end", view.period_start)
 fig = roll.flow_lines(flows, lang)
 if fig is None:
     blocks.empty_state(view)
@@ -93,11 +91,7 @@ else:
 st.subheader(
     metric_name("net_flow_to_loss", lang), help=metric_definition("net_flow_to_loss", lang)
 )
-net = roll.in_period(
-    data.metric("net_flow_to_loss", as_of=view.as_of, filters=list(view.filters)),
-    "month_end",
-    view.period_start,
-)
+net = roll.in_period(net, "month_end", view.period_start)
 fig = roll.net_flow_line(net, lang)
 if fig is None:
     st.info(t("roll_net_flow_empty", lang), icon=":material/hourglass_empty:")

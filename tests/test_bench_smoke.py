@@ -86,7 +86,8 @@ def test_every_page_is_timed(quick: dict) -> None:
         assert page["cold_ms"] > 0 and page["warm_ms"] >= 0
         assert len(page["per_call"]) == page["calls"]
     # the pages that ask for their queries together are timed running them together
-    for url in ("overview", "channels", "recovery", "agencies", "conduct", "repayment_plans"):
+    together = ("overview", "early_warning", "roll_rates", "channels", "recovery", "agencies")
+    for url in (*together, "conduct", "repayment_plans"):
         assert quick["pages"][url]["batches"] == 1, url
 
 
