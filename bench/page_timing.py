@@ -22,6 +22,7 @@ the overview page, in a fresh browser context each time, after one load that war
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pickle
@@ -88,7 +89,7 @@ def record_calls(db: Path, timeout: float = 300) -> dict[str, dict[str, Any]]:
     # The calls a page makes through ui.data.metrics() run at once; they are recorded with the
     # number of that batch, and timed at once too (time_calls).
     batch: list[int | None] = [None]
-    batches = iter(range(1, 1_000_000))
+    batches = itertools.count(1)
 
     def run(con: Any, name: str, **params: Any) -> Any:
         calls.append(("metric", name, params, batch[0]))

@@ -163,12 +163,13 @@ def metric_cursor(
     branch such a call takes, which spares DuckDB binding the per-action branch it would drop
     (ledger/sql/derive/85_whole_book_macros.sql). `settings`: derived_settings(con), if read."""
     cursor = con.cursor()
-    if whole_book_call(values) and (
-        "window_days" not in values
-        or values["window_days"]
-        in (settings if settings is not None else derived_settings(con))["recovery_windows"]
-    ):
-        cursor.execute("SET search_path = 'whole_book,main'")
+    if not whole_book_call(values):
+        return cursor
+    if "window_days" in values:
+        summed = (settings if settings is not None else derived_settings(con))["recovery_windows"]
+        if values["window_days"] not in summed:
+            return cursor
+    cursor.execute("SET search_path = 'whole_book,main'")
     return cursor
 
 

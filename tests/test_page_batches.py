@@ -10,9 +10,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.app_support import open_page
 from tests.golden import REPO
@@ -30,7 +32,7 @@ NOTHING = {"f_risk_grade": "A", "f_credit_band": "0450-0499"}
 
 
 @pytest.fixture
-def app_data(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def app_data(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     import streamlit as st
 
     from ui import data
@@ -41,13 +43,13 @@ def app_data(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[objec
     st.cache_data.clear()
 
 
-def test_a_batch_gives_each_calls_own_table_in_order(app_data: object) -> None:
+def test_a_batch_gives_each_calls_own_table_in_order(app_data: ModuleType) -> None:
     import streamlit as st
 
     data = app_data
-    together = data.metrics(*CALLS)  # type: ignore[attr-defined]
+    together = data.metrics(*CALLS)
     st.cache_data.clear()
-    alone = [data.metric(name, **params) for name, params in CALLS]  # type: ignore[attr-defined]
+    alone = [data.metric(name, **params) for name, params in CALLS]
     assert len(together) == len(CALLS)
     for (name, _), got, want in zip(CALLS, together, alone, strict=True):
         assert not want.empty, name
@@ -55,7 +57,7 @@ def test_a_batch_gives_each_calls_own_table_in_order(app_data: object) -> None:
 
 
 def test_a_batch_is_cached_like_single_calls(
-    app_data: object, monkeypatch: pytest.MonkeyPatch
+    app_data: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import queries
 
@@ -69,27 +71,27 @@ def test_a_batch_is_cached_like_single_calls(
 
     monkeypatch.setattr(queries, "run", counting)
     name, params = CALLS[0]
-    first = data.metric(name, **params)  # type: ignore[attr-defined]
+    first = data.metric(name, **params)
     assert ran == [name]
-    again = data.metrics(*CALLS[:3])  # type: ignore[attr-defined]
+    again = data.metrics(*CALLS[:3])
     assert sorted(ran) == sorted([name, CALLS[1][0], CALLS[2][0]])  # the first came from the cache
     pd.testing.assert_frame_equal(again[0], first)
     # callers get copies: changing one leaves the cached table alone
     again[0][again[0].columns[-1]] = -1
-    pd.testing.assert_frame_equal(data.metrics(*CALLS[:2])[0], first)  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(data.metrics(*CALLS[:2])[0], first)
     assert len(ran) == 3
 
 
-def test_a_batch_raises_a_calls_error(app_data: object) -> None:
+def test_a_batch_raises_a_calls_error(app_data: ModuleType) -> None:
     from queries import QueryError
 
     with pytest.raises(QueryError, match="unknown metric"):
-        app_data.metrics(CALLS[0], ("no_such_metric", {}))  # type: ignore[attr-defined]
+        app_data.metrics(CALLS[0], ("no_such_metric", {}))
     with pytest.raises(QueryError, match="takes no parameter"):
-        app_data.metrics(CALLS[0], ("overdue_rate", {"colour": "red"}))  # type: ignore[attr-defined]
+        app_data.metrics(CALLS[0], ("overdue_rate", {"colour": "red"}))
 
 
-def _page_timing() -> object:
+def _page_timing() -> ModuleType:
     sys.path.insert(0, str(REPO / "bench"))
     import page_timing
 
@@ -97,7 +99,7 @@ def _page_timing() -> object:
 
 
 def test_the_benchmark_groups_a_pages_batches() -> None:
-    batched = _page_timing().batched  # type: ignore[attr-defined]
+    batched = _page_timing().batched
     calls = [
         ("lookup", "conduct_settings", {}, None),
         ("metric", "a", {}, 3),
@@ -112,7 +114,7 @@ def test_the_benchmark_groups_a_pages_batches() -> None:
 
 
 def test_the_benchmark_times_a_batch_at_once(sample_db: Path) -> None:
-    time_calls = _page_timing().time_calls  # type: ignore[attr-defined]
+    time_calls = _page_timing().time_calls
     calls = [("lookup", "conduct_settings", {}, None)] + [
         ("metric", name, params, 1) for name, params in CALLS[:3]
     ]
@@ -125,10 +127,10 @@ def test_the_benchmark_times_a_batch_at_once(sample_db: Path) -> None:
     assert all(c["warm_ms"] > 0 for c in result["per_call"])
 
 
-def _main_controls(at: object) -> list[str]:
+def _main_controls(at: AppTest) -> list[str]:
     keys = []
     for kind in ("selectbox", "button_group"):
-        keys += [w.key for w in at.main.get(kind)]  # type: ignore[attr-defined]
+        keys += [w.key for w in at.main.get(kind)]
     return keys
 
 
