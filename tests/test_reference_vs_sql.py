@@ -105,6 +105,32 @@ def one_loan_ledger(**overrides) -> dict:
     return ledger
 
 
+@pytest.mark.parametrize(
+    ("tolerance", "paid", "paid_off"),
+    [
+        # 0.019: 99.99 paid is within it, 99.98 is not
+        (0.019, "99.99", date(2024, 2, 20)),
+        (0.019, "99.98", None),
+        # 0.005: no cent is within it, only the whole 100.00 pays the installment off
+        (0.005, "99.99", None),
+        (0.005, "100.00", date(2024, 2, 20)),
+        (0.02, "99.98", date(2024, 2, 20)),
+    ],
+)
+def test_paid_off_within_a_tolerance_of_part_of_a_cent(tolerance, paid, paid_off):
+    """A tolerance that is not whole cents (settings allow any): paid off when cum_paid >= cum_due
+    - tolerance, compared exactly (DECIMAL), in the derivation as in the reference."""
+    ledger = one_loan_ledger()
+    ledger["repayments"][0]["amount"] = Decimal(paid)
+    chosen = Settings(paid_tolerance=tolerance)
+    con = build(ledger, date(2024, 3, 31), chosen)
+    got = con.execute("SELECT paid_off_date FROM installment_paid").fetchone()
+    assert got == (paid_off,)
+    ref = reference_for(ledger, date(2024, 3, 31), chosen)
+    diffs = compare_all(con, ref, [c for c in DERIVATION_CHECKS if c not in KNOWN_DISAGREEMENTS])
+    assert not diffs, report(diffs)
+
+
 @deterministic(EXAMPLES)
 @given(case=ledgers_with_as_of(), with_metrics=st.sampled_from([True, False, False]))
 def test_sql_matches_reference_on_random_ledgers(case, with_metrics):
@@ -152,7 +178,8 @@ def project_settings(draw) -> Settings:
     return Settings(
         bucket_edges=edges,
         write_off_after_dpd=edges[-1] + draw(st.sampled_from([0, 1, 30])),
-        paid_tolerance=draw(st.sampled_from([0.0, 0.01, 0.5, 5.0])),
+        # 0.005 and 0.019: a tolerance need not be whole cents
+        paid_tolerance=draw(st.sampled_from([0.0, 0.005, 0.01, 0.019, 0.5, 5.0])),
         attribution_window_days=draw(st.sampled_from([0, 1, 3, 7, 30])),
         contact_hours=draw(
             st.sampled_from([("08:00", "22:00"), ("09:30", "21:00"), ("00:00", "23:59")])
