@@ -159,3 +159,28 @@ def close_dialogs(page) -> None:
     if page.locator('[role="dialog"]').count():
         page.keyboard.press("Escape")
         page.wait_for_timeout(200)
+
+
+_BOX_WHEN_IDLE = """el => new Promise(resolve => requestIdleCallback(() => {
+    const box = el.getBoundingClientRect();
+    resolve([box.x, box.y, box.width, box.height]);
+}, {timeout: 2000}))"""
+
+
+def wait_until_still(locator, *, timeout_ms: float = 30_000, settle_ms: int = 400) -> None:
+    """Scroll `locator` into view and wait until two looks `settle_ms` apart, each when the
+    browser is idle, find it in the same place. Content above a button can still be growing
+    when it is clicked (a data frame in a just-opened expander draws its grid lazily): under
+    CPU load the page moved between Playwright's aim and its click, which then landed on the
+    block around the button (seen in CI, reproduced 9 times in 40 under load)."""
+    locator.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout_ms / 1000
+    previous = None
+    while True:
+        current = locator.evaluate(_BOX_WHEN_IDLE)
+        if current == previous:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{locator} kept moving: {previous} then {current}")
+        previous = current
+        locator.page.wait_for_timeout(settle_ms)

@@ -32,6 +32,7 @@ from tests.browser_support import (
     require_chromium,
     streamlit_server,
     wait_for_page,
+    wait_until_still,
 )
 from tests.golden import REPO
 from ui.navigation import SECTIONS
@@ -49,6 +50,14 @@ BUDGET_S = float(BUDGET_ENV) if BUDGET_ENV else None
 WAIT_MS = max(BUDGET_S or 0, 120) * 1000
 ERROR_TEXT = re.compile(r"\bError\b|Traceback|Exception:")
 # counts script runs from now on (the app's run-state attribute turning to "running")
+# which element received the test's click: when a download does not come, says whether the
+# click missed the button (the page moved) or the button failed
+WATCH_CLICKS = """() => {
+    window.__ledgerClicks = [];
+    document.addEventListener('click', e => window.__ledgerClicks.push(
+        (e.target.getAttribute('data-testid') || e.target.tagName) + ': '
+        + (e.target.innerText || '').slice(0, 40)), true);
+}"""
 WATCH_RUNS = """() => {
     window.__ledgerRuns = 0;
     const app = document.querySelector('[data-testid="stApp"]');
@@ -181,14 +190,26 @@ def test_filters_go_into_the_url_and_a_copied_url_restores_the_view(
 
 
 def test_csv_download_is_utf8_with_bom_and_has_the_tables_columns(tab, app_url: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     open_url(tab, f"{app_url}/risk_drivers?lang=zh", min_charts=1)
     main = tab.locator('[data-testid="stMain"]')
     main.locator('[data-testid="stExpander"]').first.locator("summary").click()
     button = main.get_by_role("button", name="下载 CSV").first
+    wait_until_still(button)
     tab.evaluate(WATCH_RUNS)
-    with tab.expect_download(timeout=60_000) as info:
-        button.click()
-    download = info.value
+    tab.evaluate(WATCH_CLICKS)
+    try:
+        with tab.expect_download(timeout=60_000) as info:
+            button.click()
+        download = info.value
+    except PlaywrightTimeout as timeout:
+        clicked = tab.evaluate("() => window.__ledgerClicks")
+        shown = main.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
+        raise AssertionError(
+            f"no download: the click reached {clicked}, the button shows {shown}, "
+            f"the button is at {button.bounding_box()}"
+        ) from timeout
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with the UTF-8 byte-order mark"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
