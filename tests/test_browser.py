@@ -49,7 +49,6 @@ BUDGET_ENV = os.environ.get("LEDGER_BROWSER_BUDGET_S")
 BUDGET_S = float(BUDGET_ENV) if BUDGET_ENV else None
 WAIT_MS = max(BUDGET_S or 0, 120) * 1000
 ERROR_TEXT = re.compile(r"\bError\b|Traceback|Exception:")
-# counts script runs from now on (the app's run-state attribute turning to "running")
 # which element received the test's click: when a download does not come, says whether the
 # click missed the button (the page moved) or the button failed
 WATCH_CLICKS = """() => {
@@ -58,6 +57,7 @@ WATCH_CLICKS = """() => {
         (e.target.getAttribute('data-testid') || e.target.tagName) + ': '
         + (e.target.innerText || '').slice(0, 40)), true);
 }"""
+# counts script runs from now on (the app's run-state attribute turning to "running")
 WATCH_RUNS = """() => {
     window.__ledgerRuns = 0;
     const app = document.querySelector('[data-testid="stApp"]');
