@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,6 +122,29 @@ def streamlit_server(repo: Path, db: Path, log: Path, timeout: float = 90) -> It
                     process.wait(timeout=15)
 
 
+def _until_two_looks_agree(
+    page,
+    look: Callable[[], Any],
+    *,
+    timeout_ms: float,
+    settle_ms: int,
+    what: str,
+    ready: Callable[[Any], bool] = lambda _: True,
+) -> Any:
+    """Call `look` every `settle_ms` until it is `ready` and gives what it gave the time before;
+    returns that. Raises TimeoutError saying `what` and the last two looks after `timeout_ms`."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    previous = None
+    while True:
+        current = look()
+        if ready(current) and current == previous:
+            return current
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: {previous} then {current}")
+        previous = current
+        page.wait_for_timeout(settle_ms)
+
+
 _SETTLED = """() => new Promise(resolve => requestIdleCallback(() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
@@ -141,17 +165,15 @@ def wait_for_page(page, *, min_charts: int = 0, timeout_ms: float = 60_000) -> i
             f"() => document.querySelectorAll('{CHART} .main-svg').length >= {min_charts}",
             timeout=timeout_ms,
         )
-    deadline = time.monotonic() + timeout_ms / 1000
-    previous = None
-    while True:
-        state, charts, drawn = page.evaluate(_SETTLED)
-        current = (state, charts, drawn)
-        if state == "notRunning" and drawn == charts and current == previous:
-            return charts
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the page did not settle: state {state}, {drawn}/{charts} drawn")
-        previous = current
-        page.wait_for_timeout(500)
+    state_charts_drawn = _until_two_looks_agree(
+        page,
+        lambda: page.evaluate(_SETTLED),
+        ready=lambda look: look[0] == "notRunning" and look[2] == look[1],
+        timeout_ms=timeout_ms,
+        settle_ms=500,
+        what="the page did not settle (state, charts, drawn)",
+    )
+    return state_charts_drawn[1]
 
 
 def close_dialogs(page) -> None:
@@ -174,13 +196,10 @@ def wait_until_still(locator, *, timeout_ms: float = 30_000, settle_ms: int = 40
     CPU load the page moved between Playwright's aim and its click, which then landed on the
     block around the button (seen in CI, reproduced 9 times in 40 under load)."""
     locator.scroll_into_view_if_needed()
-    deadline = time.monotonic() + timeout_ms / 1000
-    previous = None
-    while True:
-        current = locator.evaluate(_BOX_WHEN_IDLE)
-        if current == previous:
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{locator} kept moving: {previous} then {current}")
-        previous = current
-        locator.page.wait_for_timeout(settle_ms)
+    _until_two_looks_agree(
+        locator.page,
+        lambda: locator.evaluate(_BOX_WHEN_IDLE),
+        timeout_ms=timeout_ms,
+        settle_ms=settle_ms,
+        what=f"{locator} kept moving (x, y, width, height)",
+    )
